@@ -1,0 +1,223 @@
+//! Use-cases over ports: the `Store` and the `Clock`. This layer turns a patient's intent
+//! (add a session, record a check-in, restore a backup) into validated domain values and
+//! durable saves. It does no IO of its own and reads time only through `Clock`.
+
+pub mod store;
+
+use crate::domain::backup::{self, Snapshot};
+use crate::domain::checkin::{validate, CheckInDraft, CheckInRecord};
+use crate::domain::session::{ChecklistItem, SessionDraft, TreatmentSession};
+use crate::domain::status::{status, Status};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+pub use store::{MemoryStore, Store, StoreError};
+
+/// The source of "now" and of the device's zone.
+pub trait Clock {
+    /// The current instant.
+    fn now(&self) -> DateTime<Utc>;
+    /// The device's current IANA zone.
+    fn zone(&self) -> Tz;
+}
+
+/// A clock stopped at one instant, for `--now` and tests.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock {
+    pub now: DateTime<Utc>,
+    pub zone: Tz,
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+    fn zone(&self) -> Tz {
+        self.zone
+    }
+}
+
+/// What can go wrong in a use-case.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input was wrong; nothing was written.
+    #[error("{0}")]
+    Invalid(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The application: a store and a clock.
+pub struct Aftercare<S: Store, C: Clock> {
+    store: S,
+    clock: C,
+}
+
+impl<S: Store, C: Clock> Aftercare<S, C> {
+    pub fn new(store: S, clock: C) -> Self {
+        Aftercare { store, clock }
+    }
+
+    /// The clock in use.
+    pub fn clock(&self) -> &C {
+        &self.clock
+    }
+
+    /// Everything stored.
+    pub fn snapshot(&self) -> Result<Snapshot, AppError> {
+        Ok(self.store.load()?)
+    }
+
+    /// The status of every session now, with problems of individual sessions beside it.
+    pub fn status(&self) -> Result<(Status, Vec<String>), AppError> {
+        let snap = self.store.load()?;
+        Ok(status(
+            &snap.sessions,
+            &snap.checkins,
+            self.clock.now(),
+            self.clock.zone(),
+        ))
+    }
+
+    /// Adds a session; durable when it returns.
+    pub fn add_session(&mut self, draft: SessionDraft) -> Result<TreatmentSession, AppError> {
+        let snap = self.store.load()?;
+        let taken: Vec<String> = snap.sessions.iter().map(|s| s.id.clone()).collect();
+        let session = draft
+            .into_session(&taken, self.clock.now())
+            .map_err(AppError::Invalid)?;
+        self.store.save_session(&session)?;
+        Ok(session)
+    }
+
+    /// Marks pre-treatment checklist items done.
+    pub fn mark_checklist(
+        &mut self,
+        session_id: &str,
+        items: &[ChecklistItem],
+    ) -> Result<TreatmentSession, AppError> {
+        let snap = self.store.load()?;
+        let mut session = find_session(&snap, session_id)?.clone();
+        for item in items {
+            session.checklist.mark(*item);
+        }
+        self.store.save_session(&session)?;
+        Ok(session)
+    }
+
+    /// Records (or revises) the check-in for `date`; durable when it returns. Without a
+    /// session id, the one session whose plan contains `date` is used.
+    pub fn record_checkin(
+        &mut self,
+        session_id: Option<&str>,
+        date: NaiveDate,
+        draft: CheckInDraft,
+    ) -> Result<CheckInRecord, AppError> {
+        let snap = self.store.load()?;
+        let session = match session_id {
+            Some(id) => find_session(&snap, id)?,
+            None => session_for_date(&snap, date)?,
+        };
+        let plan = session.compression_plan().map_err(AppError::Invalid)?;
+        let now = self.clock.now();
+        let zone = self.clock.zone();
+        let today = now.with_timezone(&zone).date_naive();
+        let checkin = validate(&plan, date, today, draft, now, zone).map_err(AppError::Invalid)?;
+        let record = match snap
+            .checkins
+            .iter()
+            .find(|r| r.session == session.id && r.date == date)
+        {
+            Some(existing) => existing.clone().revise(checkin),
+            None => CheckInRecord {
+                session: session.id.clone(),
+                date,
+                current: checkin,
+                history: Vec::new(),
+            },
+        };
+        self.store.save_checkin(&record)?;
+        Ok(record)
+    }
+
+    /// A backup document of everything.
+    pub fn backup(&self) -> Result<Vec<u8>, AppError> {
+        let snap = self.store.load()?;
+        let now = self
+            .clock
+            .now()
+            .with_timezone(&self.clock.zone())
+            .fixed_offset();
+        backup::encode(&snap, now).map_err(AppError::Invalid)
+    }
+
+    /// Checks a backup document and says what restoring it would replace, without writing.
+    pub fn preview_restore(&self, bytes: &[u8]) -> Result<RestorePreview, AppError> {
+        let incoming = backup::decode(bytes).map_err(AppError::Invalid)?;
+        let current = self.store.load()?;
+        Ok(RestorePreview { incoming, current })
+    }
+
+    /// Replaces everything with a validated backup; durable when it returns.
+    pub fn restore(&mut self, preview: RestorePreview) -> Result<(), AppError> {
+        self.store.replace_all(&preview.incoming.snapshot)?;
+        Ok(())
+    }
+}
+
+/// What a restore would bring in and what it would replace.
+#[derive(Debug, Clone)]
+pub struct RestorePreview {
+    pub incoming: backup::Backup,
+    pub current: Snapshot,
+}
+
+fn find_session<'a>(snap: &'a Snapshot, id: &str) -> Result<&'a TreatmentSession, AppError> {
+    snap.sessions.iter().find(|s| s.id == id).ok_or_else(|| {
+        let known: Vec<&str> = snap.sessions.iter().map(|s| s.id.as_str()).collect();
+        AppError::Invalid(if known.is_empty() {
+            format!("there is no session '{id}' (no sessions yet: add one with `aftercare session add`)")
+        } else {
+            format!("there is no session '{id}' (sessions: {})", known.join(", "))
+        })
+    })
+}
+
+fn session_for_date(snap: &Snapshot, date: NaiveDate) -> Result<&TreatmentSession, AppError> {
+    let matching: Vec<&TreatmentSession> = snap
+        .sessions
+        .iter()
+        .filter(|s| {
+            s.compression_plan()
+                .map(|p| p.checkin_dates().contains(&date))
+                .unwrap_or(false)
+        })
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok(one),
+        [] if snap.sessions.is_empty() => Err(AppError::Invalid(
+            "there are no sessions yet: add one with `aftercare session add`".into(),
+        )),
+        [] => {
+            let ranges: Vec<String> = snap
+                .sessions
+                .iter()
+                .filter_map(|s| {
+                    let p = s.compression_plan().ok()?;
+                    Some(format!("{} to {}", p.start_date, p.end_date))
+                })
+                .collect();
+            Err(AppError::Invalid(format!(
+                "{date} is outside the plan of every session ({})",
+                ranges.join("; ")
+            )))
+        }
+        many => {
+            let ids: Vec<&str> = many.iter().map(|s| s.id.as_str()).collect();
+            Err(AppError::Invalid(format!(
+                "{date} lies in more than one plan: choose one with --session ({})",
+                ids.join(", ")
+            )))
+        }
+    }
+}

@@ -1,0 +1,640 @@
+//! The command line: parsing, opening the store, running one command, and the exit codes.
+//!
+//! Exit codes: 0 done; 2 bad input (nothing written); 3 the store cannot be used (damaged,
+//! already open, newer schema, disk full); 1 anything else. Errors are one line on stderr.
+
+use crate::app::{Aftercare, AppError, Clock, FixedClock, StoreError};
+use crate::domain::area::{parse_areas, TreatedArea};
+use crate::domain::checkin::{wear_answer, CheckInDraft, RemovalReason, WearKind};
+use crate::domain::plan::PlanConfig;
+use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, Stockings};
+use crate::domain::status::{to_json, Status};
+use crate::domain::symptoms::{advice, worst, Symptom, Triage, NOT_A_DIAGNOSIS};
+use crate::domain::time::parse_zone;
+use crate::platform::clock::{device_zone, SystemClock};
+use crate::platform::paths::default_data_dir;
+use crate::platform::sled_store::{read_auto_backup, SledStore};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Aftercare: your plan for the weeks after vein treatment.
+#[derive(Debug, Parser)]
+#[command(name = "aftercare", version, about)]
+pub struct Cli {
+    /// Data folder (default: the platform's app-data folder).
+    #[arg(long, env = "AFTERCARE_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Use this instant as "now" (RFC 3339, e.g. 2026-11-25T20:00:00+01:00).
+    #[arg(long, env = "AFTERCARE_NOW", global = true, value_parser = parse_now)]
+    pub now: Option<DateTime<FixedOffset>>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add or list treatment sessions.
+    #[command(subcommand)]
+    Session(SessionCommand),
+    /// Record (or correct) the check-in of a date.
+    Checkin(CheckinArgs),
+    /// Show every session's plan, day and adherence.
+    Status {
+        /// Machine-readable JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a backup of everything to a file.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace everything with a backup file (checked first).
+    Restore {
+        file: PathBuf,
+        /// Confirm replacing existing data.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Rebuild a damaged store from its automatic backup (the damaged one is kept aside).
+    Recover,
+    /// Tick items of the pre-treatment checklist.
+    Checklist {
+        #[arg(long)]
+        session: String,
+        /// Items done: measured, ordered, ready (comma-separated).
+        #[arg(long, value_parser = parse_items)]
+        done: Vec<ChecklistItem>,
+    },
+    /// Diagnostics for tests and benchmarks.
+    #[command(hide = true, subcommand)]
+    Debug(DebugCommand),
+}
+
+// Parsed once per run, so the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Add a session (it may lie in the future).
+    Add(SessionAddArgs),
+    /// List sessions.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SessionAddArgs {
+    /// Session date, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub date: NaiveDate,
+    /// Time the session ended, HH:MM.
+    #[arg(long, value_parser = parse_time)]
+    pub end_time: NaiveTime,
+    /// IANA time zone of the session (default: the device's zone).
+    #[arg(long, value_parser = parse_zone)]
+    pub tz: Option<Tz>,
+    /// Days of compression (1–42, default 14).
+    #[arg(long, default_value_t = 14)]
+    pub days: u8,
+    /// Phases, e.g. 3:continuous,11:daytime (default: all continuous).
+    #[arg(long)]
+    pub phases: Option<String>,
+    /// Treated areas, e.g. left-calf-back,right-knee.
+    #[arg(long, value_parser = parse_areas, default_value = "")]
+    pub areas: std::vec::Vec<TreatedArea>,
+    #[arg(long)]
+    pub sclerosant: Option<String>,
+    #[arg(long)]
+    pub stocking_class: Option<String>,
+    #[arg(long)]
+    pub stocking_length: Option<String>,
+    #[arg(long)]
+    pub clinic_name: Option<String>,
+    #[arg(long)]
+    pub clinic_phone: Option<String>,
+    #[arg(long)]
+    pub clinic_email: Option<String>,
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckinArgs {
+    /// The date the check-in is for, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub date: NaiveDate,
+    /// Session id (default: the session whose plan holds the date).
+    #[arg(long)]
+    pub session: Option<String>,
+    /// Today's wear: worn, partial or not-worn.
+    #[arg(long, value_parser = parse_wear)]
+    pub day: Option<WearKind>,
+    /// Last night's wear: worn, partial or not-worn.
+    #[arg(long, value_parser = parse_wear)]
+    pub night: Option<WearKind>,
+    /// Minutes the stockings were off (with partial).
+    #[arg(long)]
+    pub off_minutes: Option<u16>,
+    /// Why they came off (with partial).
+    #[arg(long, value_parser = parse_reason)]
+    pub reason: Option<RemovalReason>,
+    /// Minutes off last night, when it differs from --off-minutes.
+    #[arg(long)]
+    pub night_off_minutes: Option<u16>,
+    /// Why they came off last night, when it differs from --reason.
+    #[arg(long, value_parser = parse_reason)]
+    pub night_reason: Option<RemovalReason>,
+    #[arg(long)]
+    pub walk_minutes: Option<u16>,
+    /// A symptom (repeat for several).
+    #[arg(long = "symptom", value_parser = parse_symptom)]
+    pub symptoms: Vec<Symptom>,
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DebugCommand {
+    /// Record check-ins over and over, printing `ack TAG-N DATE` after each durable save;
+    /// each check-in's note is `TAG-N`.
+    WriteCheckins {
+        #[arg(long)]
+        session: String,
+        #[arg(long)]
+        count: u64,
+        #[arg(long, default_value = "w")]
+        tag: String,
+    },
+}
+
+fn parse_now(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map_err(|_| format!("'{s}' is not an RFC 3339 instant (e.g. 2026-11-25T20:00:00+01:00)"))
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date YYYY-MM-DD"))
+}
+
+fn parse_time(s: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .map_err(|_| format!("'{s}' is not a time HH:MM (00:00 to 23:59)"))
+}
+
+fn parse_wear(s: &str) -> Result<WearKind, String> {
+    s.parse()
+}
+
+fn parse_reason(s: &str) -> Result<RemovalReason, String> {
+    s.parse()
+}
+
+fn parse_symptom(s: &str) -> Result<Symptom, String> {
+    s.parse()
+}
+
+fn parse_items(s: &str) -> Result<ChecklistItem, String> {
+    ChecklistItem::ALL
+        .into_iter()
+        .find(|i| i.id() == s.trim())
+        .ok_or_else(|| {
+            format!("unknown checklist item '{s}' (expected measured, ordered or ready)")
+        })
+}
+
+/// How a command ended.
+pub enum Outcome {
+    /// No command: launch the app with this context.
+    Launch(crate::ui::Launch),
+    Done,
+}
+
+/// A failure with its exit code.
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    fn invalid(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Invalid(m) => Failure::invalid(m),
+            AppError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        let code = match e {
+            StoreError::Io(_) => 1,
+            _ => 3,
+        };
+        let mut message = e.to_string();
+        if let StoreError::Damaged { dir, .. } = &e {
+            message.push_str(&recovery_hint(dir));
+        }
+        Failure { code, message }
+    }
+}
+
+/// What to say after "the store is damaged": whether an automatic backup can restore it.
+pub fn recovery_hint(dir: &std::path::Path) -> String {
+    match read_auto_backup(dir) {
+        Ok(Some(b)) => format!(
+            ". Nothing was changed. Its automatic backup of {} holds {}: run `aftercare recover` to restore it (the damaged store is kept aside)",
+            b.created_at.format("%Y-%m-%d %H:%M"),
+            b.snapshot.summary()
+        ),
+        Ok(None) => ". Nothing was changed, and there is no automatic backup: restore a backup file with `aftercare restore FILE`".into(),
+        Err(e) => format!(". Nothing was changed, and {e}: restore a backup file with `aftercare restore FILE`"),
+    }
+}
+
+/// The clock for this run: `--now` frozen, else the system's.
+#[derive(Debug, Clone, Copy)]
+pub enum RunClock {
+    System(SystemClock),
+    Fixed(FixedClock),
+}
+
+impl Clock for RunClock {
+    fn now(&self) -> DateTime<Utc> {
+        match self {
+            RunClock::System(c) => c.now(),
+            RunClock::Fixed(c) => c.now(),
+        }
+    }
+    fn zone(&self) -> Tz {
+        match self {
+            RunClock::System(c) => c.zone(),
+            RunClock::Fixed(c) => c.zone(),
+        }
+    }
+}
+
+/// Parses the arguments, printing help or a one-line error; `Err` carries the exit code.
+pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, ExitCode> {
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Ok(cli),
+        Err(e) => match e.kind() {
+            clap::error::ErrorKind::DisplayHelp
+            | clap::error::ErrorKind::DisplayVersion
+            | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                let _ = e.print();
+                Err(ExitCode::SUCCESS)
+            }
+            _ => {
+                let text = e.to_string();
+                let line = text
+                    .lines()
+                    .next()
+                    .unwrap_or("invalid arguments")
+                    .trim_start_matches("error: ");
+                eprintln!("aftercare: {line}");
+                Err(ExitCode::from(2))
+            }
+        },
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome, Failure> {
+    let zone = device_zone().map_err(Failure::invalid)?;
+    let clock = match cli.now {
+        Some(now) => RunClock::Fixed(FixedClock {
+            now: now.with_timezone(&Utc),
+            zone,
+        }),
+        None => RunClock::System(SystemClock),
+    };
+    let dir = match cli.data_dir {
+        Some(d) => d,
+        None => default_data_dir().map_err(|m| Failure {
+            code: 1,
+            message: m,
+        })?,
+    };
+    let Some(command) = cli.command else {
+        return Ok(Outcome::Launch(crate::ui::Launch::open(dir, clock)));
+    };
+    if let Command::Recover = command {
+        let (store, aside) = SledStore::recover(&dir, Box::new(clock))?;
+        let app = Aftercare::new(store, clock);
+        println!(
+            "Restored {} from the automatic backup; the damaged store is kept in {}",
+            app.snapshot()?.summary(),
+            aside.display()
+        );
+        return Ok(Outcome::Done);
+    }
+    let store = SledStore::open(&dir, Box::new(clock))?;
+    let mut app = Aftercare::new(store, clock);
+    let mut out = std::io::stdout().lock();
+    let print = |out: &mut std::io::StdoutLock, text: String| {
+        let _ = writeln!(out, "{text}");
+    };
+    match command {
+        Command::Session(SessionCommand::Add(a)) => {
+            let plan = match &a.phases {
+                Some(p) => PlanConfig::parse_phases(a.days, p).map_err(Failure::invalid)?,
+                None => PlanConfig::continuous(a.days),
+            };
+            let draft = SessionDraft {
+                date: a.date,
+                end_time: a.end_time,
+                tz: a.tz.unwrap_or(zone),
+                areas: a.areas,
+                sclerosant: a.sclerosant,
+                stockings: Stockings {
+                    class: a.stocking_class,
+                    length: a.stocking_length,
+                },
+                clinic: Clinic {
+                    name: a.clinic_name,
+                    phone: a.clinic_phone,
+                    email: a.clinic_email,
+                },
+                note: a.note,
+                plan,
+            };
+            let s = app.add_session(draft)?;
+            let plan = s.compression_plan().map_err(Failure::invalid)?;
+            print(
+                &mut out,
+                format!(
+                    "Saved session {}: stockings on from {} until {}",
+                    s.id,
+                    plan.wear_start.format("%Y-%m-%d %H:%M %Z"),
+                    plan.wear_end.format("%Y-%m-%d %H:%M %Z")
+                ),
+            );
+        }
+        Command::Session(SessionCommand::List { json }) => {
+            let snap = app.snapshot()?;
+            if json {
+                print(
+                    &mut out,
+                    serde_json::to_string_pretty(&snap.sessions).unwrap_or_default(),
+                );
+            } else if snap.sessions.is_empty() {
+                print(&mut out, "No sessions yet.".into());
+            } else {
+                for s in &snap.sessions {
+                    let areas: Vec<String> = s.areas.iter().map(|a| a.id()).collect();
+                    print(
+                        &mut out,
+                        format!(
+                            "{}  {} {} {}  {} days  {}",
+                            s.id,
+                            s.date,
+                            s.end_time.format("%H:%M"),
+                            s.tz,
+                            s.plan.days,
+                            areas.join(",")
+                        ),
+                    );
+                }
+            }
+        }
+        Command::Checkin(a) => {
+            let draft = CheckInDraft {
+                night: a
+                    .night
+                    .map(|k| {
+                        wear_answer(
+                            "--night",
+                            k,
+                            a.night_off_minutes.or(a.off_minutes),
+                            a.night_reason.or(a.reason),
+                        )
+                    })
+                    .transpose()
+                    .map_err(Failure::invalid)?,
+                day: a
+                    .day
+                    .map(|k| wear_answer("--day", k, a.off_minutes, a.reason))
+                    .transpose()
+                    .map_err(Failure::invalid)?,
+                walking_minutes: a.walk_minutes,
+                symptoms: a.symptoms,
+                note: a.note,
+            };
+            let record = app.record_checkin(a.session.as_deref(), a.date, draft)?;
+            let (status, _) = app.status()?;
+            let state = state_of(&status, &record.session, record.date);
+            print(
+                &mut out,
+                format!(
+                    "Saved check-in for {} (session {}): {}{}{}",
+                    record.date,
+                    record.session,
+                    state,
+                    if record.current.late { ", late" } else { "" },
+                    if record.edited() { ", edited" } else { "" }
+                ),
+            );
+            let level = worst(&record.current.symptoms);
+            if level != Triage::Expected {
+                print(
+                    &mut out,
+                    format!("RED FLAG: {} {}", advice(level), NOT_A_DIAGNOSIS),
+                );
+            }
+        }
+        Command::Status { json } => {
+            let (status, problems) = app.status()?;
+            for p in problems {
+                eprintln!("aftercare: warning: {p}");
+            }
+            if json {
+                print(
+                    &mut out,
+                    serde_json::to_string_pretty(&to_json(&status)).unwrap_or_default(),
+                );
+            } else {
+                print(&mut out, status_text(&status));
+            }
+        }
+        Command::Backup { out: path } => {
+            let bytes = app.backup()?;
+            crate::platform::files::write_atomic(&path, &bytes).map_err(|e| Failure {
+                code: 1,
+                message: format!("cannot write {}: {e}", path.display()),
+            })?;
+            print(
+                &mut out,
+                format!(
+                    "Wrote a backup of {} to {}",
+                    app.snapshot()?.summary(),
+                    path.display()
+                ),
+            );
+        }
+        Command::Restore { file, yes } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Failure::invalid(format!("cannot read {}: {e}", file.display())))?;
+            let preview = app.preview_restore(&bytes).map_err(|e| match e {
+                AppError::Invalid(m) => {
+                    Failure::invalid(format!("{}: {m}; nothing was changed", file.display()))
+                }
+                other => other.into(),
+            })?;
+            if !preview.current.is_empty() && !yes {
+                return Err(Failure::invalid(format!(
+                    "restoring would replace {} with {} from {}: run again with --yes to confirm",
+                    preview.current.summary(),
+                    preview.incoming.snapshot.summary(),
+                    preview.incoming.created_at.format("%Y-%m-%d %H:%M")
+                )));
+            }
+            let summary = preview.incoming.snapshot.summary();
+            app.restore(preview)?;
+            print(
+                &mut out,
+                format!("Restored {summary} from {}", file.display()),
+            );
+        }
+        Command::Recover => {}
+        Command::Checklist { session, done } => {
+            let s = app.mark_checklist(&session, &done)?;
+            let open: Vec<&str> = s.checklist.open_items().iter().map(|i| i.label()).collect();
+            print(
+                &mut out,
+                if open.is_empty() {
+                    "Checklist complete.".to_string()
+                } else {
+                    format!("Still open: {}", open.join("; "))
+                },
+            );
+        }
+        Command::Debug(DebugCommand::WriteCheckins {
+            session,
+            count,
+            tag,
+        }) => {
+            let snap = app.snapshot()?;
+            let s = snap
+                .sessions
+                .iter()
+                .find(|s| s.id == session)
+                .ok_or_else(|| Failure::invalid(format!("there is no session '{session}'")))?;
+            let plan = s.compression_plan().map_err(Failure::invalid)?;
+            let today = clock.now().with_timezone(&zone).date_naive();
+            let dates: Vec<NaiveDate> = plan
+                .checkin_dates()
+                .into_iter()
+                .filter(|d| *d <= today)
+                .collect();
+            if dates.is_empty() {
+                return Err(Failure::invalid("the session has no dates up to today"));
+            }
+            for n in 0..count {
+                let date = dates[(n % dates.len() as u64) as usize];
+                let questions = plan.questions(date);
+                let answer = Some(crate::domain::checkin::WearAnswer::AllTheTime);
+                let draft = CheckInDraft {
+                    night: questions
+                        .contains(&crate::domain::plan::Question::Night)
+                        .then_some(answer)
+                        .flatten(),
+                    day: questions
+                        .contains(&crate::domain::plan::Question::Day)
+                        .then_some(answer)
+                        .flatten(),
+                    note: format!("{tag}-{n}"),
+                    ..CheckInDraft::default()
+                };
+                app.record_checkin(Some(&session), date, draft)?;
+                print(&mut out, format!("ack {tag}-{n} {date}"));
+                let _ = out.flush();
+            }
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+fn state_of(status: &Status, session: &str, date: NaiveDate) -> &'static str {
+    status
+        .sessions
+        .iter()
+        .find(|s| s.session.id == session)
+        .and_then(|s| s.dates.iter().find(|d| d.date == date))
+        .map(|d| d.state.id())
+        .unwrap_or("recorded")
+}
+
+fn percent(f: Option<f64>) -> String {
+    f.map(|f| format!("{:.0}%", f * 100.0))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// The plain-text status.
+pub fn status_text(status: &Status) -> String {
+    let mut lines = Vec::new();
+    if status.sessions.is_empty() {
+        lines.push("No sessions yet: add one with `aftercare session add --date YYYY-MM-DD --end-time HH:MM`.".to_string());
+    }
+    for f in &status.red_flags {
+        lines.push(format!(
+            "RED FLAG ({}): {} — {} {}",
+            f.date,
+            f.symptom.label(),
+            advice(f.level),
+            NOT_A_DIAGNOSIS
+        ));
+    }
+    for s in &status.sessions {
+        let end = s.plan.wear_end.with_timezone(&status.zone);
+        lines.push(format!(
+            "Session {} ({} {})",
+            s.session.id,
+            s.session.date,
+            s.session.end_time.format("%H:%M")
+        ));
+        match s.day_index {
+            Some(k) if k > i64::from(s.plan.days_total) => lines.push(format!(
+                "  Last day: stockings off at {}",
+                end.format("%H:%M")
+            )),
+            Some(k) => lines.push(format!("  Day {k} of {}", s.plan.days_total)),
+            None if s.future => {
+                let open: Vec<&str> = s.checklist_open.iter().map(|i| i.label()).collect();
+                lines.push("  Upcoming session".into());
+                if !open.is_empty() {
+                    lines.push(format!("  Before it: {}", open.join("; ")));
+                }
+            }
+            None => lines.push("  Plan finished".into()),
+        }
+        lines.push(format!(
+            "  Stockings off: {}",
+            end.format("%a %Y-%m-%d %H:%M %Z")
+        ));
+        lines.push(format!(
+            "  Adherence: day {} of {} dates, night {} of {} dates",
+            percent(s.adherence.day.fraction()),
+            s.adherence.day.dates,
+            percent(s.adherence.night.fraction()),
+            s.adherence.night.dates
+        ));
+        lines.push(format!("  Result photos due: {}", s.photo_due));
+    }
+    lines.join("\n")
+}

@@ -1,0 +1,159 @@
+//! The backup document: everything in the store as one versioned JSON file, and its strict
+//! reader. Used for the automatic backup and for `aftercare backup`/`restore`.
+//!
+//! Reading validates the whole file before anything is replaced; a truncated, foreign or
+//! newer-version file is refused with a message that says which. Pure: bytes in, bytes out.
+
+use crate::domain::checkin::CheckInRecord;
+use crate::domain::session::TreatmentSession;
+use crate::domain::settings::Settings;
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+/// The `format` field of every backup.
+pub const BACKUP_FORMAT: &str = "aftercare-backup";
+/// The version this build writes; it reads this and every earlier one.
+pub const BACKUP_VERSION: u32 = 1;
+
+/// All the patient's data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Counts every change to the store; a store older than its backup has lost data.
+    pub generation: u64,
+    pub sessions: Vec<TreatmentSession>,
+    pub checkins: Vec<CheckInRecord>,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+impl Snapshot {
+    /// True when there is nothing to lose.
+    pub fn is_empty(&self) -> bool {
+        self.sessions.is_empty() && self.checkins.is_empty()
+    }
+
+    /// A one-line summary for confirmations and messages.
+    pub fn summary(&self) -> String {
+        let versions: usize = self.checkins.iter().map(|c| c.history.len()).sum();
+        format!(
+            "{} session(s), {} check-in(s) ({} earlier version(s))",
+            self.sessions.len(),
+            self.checkins.len(),
+            versions
+        )
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct BackupFile {
+    format: String,
+    version: u32,
+    created_at: DateTime<FixedOffset>,
+    data: serde_json::Value,
+}
+
+/// Writes a backup document.
+pub fn encode(snapshot: &Snapshot, created_at: DateTime<FixedOffset>) -> Result<Vec<u8>, String> {
+    let data =
+        serde_json::to_value(snapshot).map_err(|e| format!("cannot encode the backup: {e}"))?;
+    let file = BackupFile {
+        format: BACKUP_FORMAT.into(),
+        version: BACKUP_VERSION,
+        created_at,
+        data,
+    };
+    let mut bytes =
+        serde_json::to_vec_pretty(&file).map_err(|e| format!("cannot encode the backup: {e}"))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// A decoded backup and when it was made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backup {
+    pub created_at: DateTime<FixedOffset>,
+    pub snapshot: Snapshot,
+}
+
+/// Reads and validates a backup document.
+pub fn decode(bytes: &[u8]) -> Result<Backup, String> {
+    let head: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_eof() {
+            "the backup file is incomplete (it ends too early): it may have been cut off while copying".to_string()
+        } else {
+            format!("the file is not an Aftercare backup (not valid JSON: {e})")
+        }
+    })?;
+    if head.get("format").and_then(|f| f.as_str()) != Some(BACKUP_FORMAT) {
+        return Err(
+            "the file is not an Aftercare backup (no \"format\": \"aftercare-backup\")".into(),
+        );
+    }
+    let version = head
+        .get("version")
+        .and_then(|v| v.as_u64())
+        .ok_or("the backup has no version number")?;
+    if version > u64::from(BACKUP_VERSION) {
+        return Err(format!(
+            "the backup was made by a newer Aftercare (format version {version}; this one reads up to {BACKUP_VERSION}): update the app, then restore"
+        ));
+    }
+    let file: BackupFile =
+        serde_json::from_value(head).map_err(|e| format!("the backup is damaged: {e}"))?;
+    let snapshot = migrate(version as u32, file.data)?;
+    validate(&snapshot)?;
+    Ok(Backup {
+        created_at: file.created_at,
+        snapshot,
+    })
+}
+
+/// Brings the data of an older backup version to the current shape. Version 1 is current.
+fn migrate(version: u32, data: serde_json::Value) -> Result<Snapshot, String> {
+    match version {
+        1 => serde_json::from_value(data).map_err(|e| format!("the backup is damaged: {e}")),
+        other => Err(format!("backup format version {other} is not known")),
+    }
+}
+
+/// Checks that the content hangs together: unique sessions with valid plans, check-ins that
+/// belong to a session and a date of its plan.
+pub fn validate(s: &Snapshot) -> Result<(), String> {
+    let mut ids: Vec<&str> = Vec::new();
+    for session in &s.sessions {
+        if ids.contains(&session.id.as_str()) {
+            return Err(format!("the backup has session {} twice", session.id));
+        }
+        ids.push(&session.id);
+        session
+            .compression_plan()
+            .map_err(|e| format!("session {}: {e}", session.id))?;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for c in &s.checkins {
+        let session = s
+            .sessions
+            .iter()
+            .find(|x| x.id == c.session)
+            .ok_or_else(|| {
+                format!(
+                    "a check-in for {} belongs to an unknown session {}",
+                    c.date, c.session
+                )
+            })?;
+        let plan = session.compression_plan()?;
+        if !plan.checkin_dates().contains(&c.date) {
+            return Err(format!(
+                "the check-in for {} is outside the plan of session {}",
+                c.date, c.session
+            ));
+        }
+        if !seen.insert((c.session.as_str(), c.date)) {
+            return Err(format!(
+                "the backup has the check-in of {} for {} twice",
+                c.session, c.date
+            ));
+        }
+    }
+    Ok(())
+}

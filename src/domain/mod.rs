@@ -1,0 +1,16 @@
+//! The pure core: sessions, the compression plan, check-ins, adherence, symptoms and triage,
+//! status, and the backup document.
+//!
+//! Architecture invariant: nothing here does IO, reads a clock, or knows about Dioxus or sled.
+//! Time comes in as arguments; the device zone comes in as a `chrono_tz::Tz`.
+
+pub mod adherence;
+pub mod area;
+pub mod backup;
+pub mod checkin;
+pub mod plan;
+pub mod session;
+pub mod settings;
+pub mod status;
+pub mod symptoms;
+pub mod time;

@@ -1,0 +1,37 @@
+//! The clock adapter: the only place that reads the system time and the device's zone.
+
+use crate::app::Clock;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// The device's current IANA zone: `TZ` when set, else the system zone, else UTC.
+pub fn device_zone() -> Result<Tz, String> {
+    if let Ok(tz) = std::env::var("TZ") {
+        let name = tz.trim().trim_start_matches(':');
+        let name = name.strip_prefix("/usr/share/zoneinfo/").unwrap_or(name);
+        if !name.is_empty() {
+            return name.parse::<Tz>().map_err(|_| {
+                format!("TZ='{tz}' is not an IANA time zone name (such as Europe/Berlin)")
+            });
+        }
+    }
+    Ok(system_zone().unwrap_or(Tz::UTC))
+}
+
+/// The system's zone (on Android and iOS the zone set in the phone's settings).
+fn system_zone() -> Option<Tz> {
+    iana_time_zone::get_timezone().ok()?.parse().ok()
+}
+
+/// The real clock; the zone is read again at every call, so a zone change is seen at once.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+    fn zone(&self) -> Tz {
+        device_zone().unwrap_or(Tz::UTC)
+    }
+}

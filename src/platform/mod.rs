@@ -1,0 +1,9 @@
+//! The only IO in the crate: the sled store, files, the clock, paths, and the native parts
+//! of Android and iOS. Everything here is an adapter behind a port of `app`.
+
+#[cfg(target_os = "android")]
+pub mod android;
+pub mod clock;
+pub mod files;
+pub mod paths;
+pub mod sled_store;

@@ -1,0 +1,548 @@
+//! The command line as a patient, a clinic or a script uses it: the real binary on a real
+//! data folder, `--now` fixing the clock.
+
+use super::support::{bin, fails, ok, run, status_json};
+use std::path::Path;
+
+const TZ: &str = "Europe/Berlin";
+const NOW: &str = "2026-11-25T20:30:00+01:00";
+
+fn seed(dir: &Path) {
+    ok(
+        dir,
+        TZ,
+        "2026-11-20T18:00:00+01:00",
+        &[
+            "session",
+            "add",
+            "--date",
+            "2026-11-20",
+            "--end-time",
+            "15:30",
+            "--areas",
+            "left-calf-back,right-knee",
+            "--clinic-name",
+            "Vein Clinic",
+            "--clinic-phone",
+            "+49 30 1234",
+        ],
+    );
+    let at = "2026-11-25T20:00:00+01:00";
+    ok(
+        dir,
+        TZ,
+        at,
+        &["checkin", "--date", "2026-11-20", "--day", "worn"],
+    );
+    ok(
+        dir,
+        TZ,
+        at,
+        &[
+            "checkin",
+            "--date",
+            "2026-11-21",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+            "--walk-minutes",
+            "40",
+        ],
+    );
+    ok(
+        dir,
+        TZ,
+        at,
+        &[
+            "checkin",
+            "--date",
+            "2026-11-22",
+            "--day",
+            "partial",
+            "--off-minutes",
+            "20",
+            "--reason",
+            "shower",
+            "--night",
+            "worn",
+        ],
+    );
+    ok(
+        dir,
+        TZ,
+        at,
+        &[
+            "checkin",
+            "--date",
+            "2026-11-23",
+            "--day",
+            "not-worn",
+            "--night",
+            "not-worn",
+        ],
+    );
+    // 24 November is left unrecorded.
+    ok(
+        dir,
+        TZ,
+        at,
+        &[
+            "checkin",
+            "--date",
+            "2026-11-25",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+            "--symptom",
+            "bruising",
+        ],
+    );
+}
+
+#[test]
+fn status_json_has_the_plan_states_and_adherence() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let s = status_json(dir.path(), TZ, NOW);
+    let session = &s["sessions"][0];
+    assert_eq!(session["id"], "2026-11-20");
+    assert_eq!(session["wear_start"], "2026-11-20T15:30:00+01:00");
+    assert_eq!(session["wear_end"], "2026-12-04T15:30:00+01:00");
+    assert_eq!(session["days_total"], 14);
+    assert_eq!(session["day_index"], 6);
+    assert_eq!(session["photo_due"], "2027-02-20");
+    let states: Vec<&str> = session["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states.len(), 15);
+    assert_eq!(
+        &states[..7],
+        &[
+            "complete",
+            "complete",
+            "partial",
+            "missed",
+            "not-recorded",
+            "complete",
+            "upcoming"
+        ]
+    );
+    assert!(states[7..].iter().all(|s| *s == "upcoming"));
+    // Day wear: 20, 21, 25 covered of 20–25 (six dates) = 0.5. Night: 21, 22, 25 of 21–25 = 0.6.
+    assert_eq!(session["adherence"]["day"], 0.5);
+    assert_eq!(session["adherence"]["night"], 0.6);
+    assert_eq!(s["red_flags"].as_array().unwrap().len(), 0);
+    // The date entries carry late and edited marks.
+    assert_eq!(session["dates"][0]["late"], true);
+    assert_eq!(session["dates"][5]["late"], false);
+}
+
+#[test]
+fn red_flags_show_for_48_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let out = ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &[
+            "checkin",
+            "--date",
+            "2026-11-25",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+            "--symptom",
+            "chest-pain",
+        ],
+    );
+    assert!(out.contains("edited"), "{out}");
+    assert!(out.contains("Call emergency services now."), "{out}");
+    let s = status_json(dir.path(), TZ, "2026-11-27T20:00:00+01:00");
+    assert_eq!(s["red_flags"][0]["symptom"], "chest-pain");
+    assert_eq!(s["red_flags"][0]["level"], "emergency");
+    let s = status_json(dir.path(), TZ, "2026-11-27T20:31:00+01:00");
+    assert_eq!(s["red_flags"].as_array().unwrap().len(), 0);
+    // The edit kept the earlier version.
+    assert_eq!(s["sessions"][0]["dates"][5]["edited"], true);
+}
+
+#[test]
+fn bad_input_gets_one_line_exit_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let backup = std::fs::read(dir.path().join("auto-backup.json")).unwrap();
+    let before = status_json(dir.path(), TZ, NOW);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "session",
+                "add",
+                "--date",
+                "2026-12-01",
+                "--end-time",
+                "10:00",
+                "--tz",
+                "Mars/Olympus",
+            ],
+            "Mars/Olympus",
+        ),
+        (
+            &[
+                "session",
+                "add",
+                "--date",
+                "2026-12-01",
+                "--end-time",
+                "24:30",
+            ],
+            "24:30",
+        ),
+        (
+            &[
+                "session",
+                "add",
+                "--date",
+                "2026-02-30",
+                "--end-time",
+                "10:00",
+            ],
+            "2026-02-30",
+        ),
+        (
+            &[
+                "session",
+                "add",
+                "--date",
+                "2026-12-01",
+                "--end-time",
+                "10:00",
+                "--days",
+                "43",
+            ],
+            "43",
+        ),
+        (
+            &[
+                "session",
+                "add",
+                "--date",
+                "2026-12-01",
+                "--end-time",
+                "10:00",
+                "--areas",
+                "left-elbow",
+            ],
+            "left-elbow",
+        ),
+        (
+            &[
+                "session",
+                "add",
+                "--date",
+                "2026-12-01",
+                "--end-time",
+                "10:00",
+                "--phases",
+                "3:continuous,10:daytime",
+            ],
+            "13",
+        ),
+        (
+            &[
+                "checkin",
+                "--date",
+                "2026-12-20",
+                "--day",
+                "worn",
+                "--night",
+                "worn",
+            ],
+            "outside the plan",
+        ),
+        (
+            &[
+                "checkin",
+                "--date",
+                "2026-11-27",
+                "--day",
+                "worn",
+                "--night",
+                "worn",
+            ],
+            "has not come yet",
+        ),
+        (
+            &[
+                "checkin",
+                "--date",
+                "2026-11-24",
+                "--day",
+                "worn",
+                "--night",
+                "worn",
+                "--symptom",
+                "headache",
+            ],
+            "headache",
+        ),
+        (
+            &[
+                "checkin",
+                "--date",
+                "2026-11-24",
+                "--day",
+                "partial",
+                "--night",
+                "worn",
+            ],
+            "minutes off",
+        ),
+        (
+            &["checkin", "--date", "2026-11-24", "--day", "worn"],
+            "last night",
+        ),
+        (
+            &[
+                "checkin",
+                "--date",
+                "2026-11-20",
+                "--day",
+                "worn",
+                "--night",
+                "worn",
+            ],
+            "not part of the plan",
+        ),
+        (
+            &[
+                "checkin",
+                "--date",
+                "2026-11-24",
+                "--day",
+                "sometimes",
+                "--night",
+                "worn",
+            ],
+            "sometimes",
+        ),
+        (
+            &[
+                "checkin",
+                "--date",
+                "2026-11-24",
+                "--day",
+                "worn",
+                "--night",
+                "worn",
+                "--session",
+                "2026-01-01",
+            ],
+            "no session",
+        ),
+        (&["status", "--now", "yesterday"], "yesterday"),
+        (&["restore", "/nonexistent/backup.json"], "cannot read"),
+    ];
+    for (args, needle) in cases {
+        let err = fails(dir.path(), TZ, NOW, args, 2);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("auto-backup.json")).unwrap(),
+        backup
+    );
+    assert_eq!(status_json(dir.path(), TZ, NOW), before);
+}
+
+#[test]
+fn aftercare_now_and_tz_come_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let out = std::process::Command::new(bin())
+        .env("AFTERCARE_DATA_DIR", dir.path())
+        .env("AFTERCARE_NOW", "2026-11-30T09:00:00+01:00")
+        .env("TZ", "America/New_York")
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 09:00 in Berlin is 03:00 in New York: still 30 November, day 11.
+    assert_eq!(s["zone"], "America/New_York");
+    assert_eq!(s["now"], "2026-11-30T03:00:00-05:00");
+    assert_eq!(s["sessions"][0]["day_index"], 11);
+    let bad = std::process::Command::new(bin())
+        .env("AFTERCARE_DATA_DIR", dir.path())
+        .env("TZ", "Nowhere/Land")
+        .args(["status"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Nowhere/Land"));
+}
+
+#[test]
+fn backup_and_restore_round_trip_and_refuse_bad_files() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let file = dir.path().join("mine.json");
+    let out = ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &["backup", "--out", file.to_str().unwrap()],
+    );
+    assert!(out.contains("1 session(s), 5 check-in(s)"), "{out}");
+    let before = status_json(dir.path(), TZ, NOW);
+
+    let other = tempfile::tempdir().unwrap();
+    ok(other.path(), TZ, NOW, &["restore", file.to_str().unwrap()]);
+    assert_eq!(status_json(other.path(), TZ, NOW), before);
+
+    // A non-empty store asks for confirmation first.
+    let err = fails(dir.path(), TZ, NOW, &["restore", file.to_str().unwrap()], 2);
+    assert!(err.contains("--yes"), "{err}");
+    ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &["restore", "--yes", file.to_str().unwrap()],
+    );
+    assert_eq!(status_json(dir.path(), TZ, NOW), before);
+
+    let bytes = std::fs::read(&file).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let bad = [
+        (
+            "truncated.json",
+            bytes[..bytes.len() / 2].to_vec(),
+            "incomplete",
+        ),
+        (
+            "foreign.json",
+            b"{\"hello\": 1}".to_vec(),
+            "not an Aftercare backup",
+        ),
+        (
+            "garbage.json",
+            b"\x00\x01binary".to_vec(),
+            "not an Aftercare backup",
+        ),
+        (
+            "newer.json",
+            text.replacen("\"version\": 1", "\"version\": 7", 1)
+                .into_bytes(),
+            "newer Aftercare",
+        ),
+        (
+            "orphan.json",
+            text.replace("\"session\": \"2026-11-20\"", "\"session\": \"1999-01-01\"")
+                .into_bytes(),
+            "unknown session",
+        ),
+    ];
+    for (name, content, needle) in bad {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        let err = fails(
+            dir.path(),
+            TZ,
+            NOW,
+            &["restore", "--yes", path.to_str().unwrap()],
+            2,
+        );
+        assert!(err.contains(needle), "{name}: {err}");
+        assert!(err.contains("nothing was changed"), "{name}: {err}");
+        assert_eq!(
+            status_json(dir.path(), TZ, NOW),
+            before,
+            "{name} changed the store"
+        );
+    }
+}
+
+#[test]
+fn future_session_shows_its_checklist() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &[
+            "session",
+            "add",
+            "--date",
+            "2026-12-10",
+            "--end-time",
+            "11:00",
+        ],
+    );
+    let s = status_json(dir.path(), TZ, NOW);
+    assert_eq!(s["sessions"][0]["future"], true);
+    assert_eq!(s["sessions"][0]["day_index"], serde_json::Value::Null);
+    assert_eq!(
+        s["sessions"][0]["checklist_open"],
+        serde_json::json!(["measured", "ordered", "ready"])
+    );
+    let out = ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &[
+            "checklist",
+            "--session",
+            "2026-12-10",
+            "--done",
+            "measured",
+            "--done",
+            "ordered",
+        ],
+    );
+    assert!(out.contains("Stockings ready to bring"), "{out}");
+    let s = status_json(dir.path(), TZ, NOW);
+    assert_eq!(
+        s["sessions"][0]["checklist_open"],
+        serde_json::json!(["ready"])
+    );
+    // A second session the same day gets its own id.
+    let out = ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &[
+            "session",
+            "add",
+            "--date",
+            "2026-12-10",
+            "--end-time",
+            "16:00",
+        ],
+    );
+    assert!(out.contains("Saved session 2026-12-10-2"), "{out}");
+    let list = ok(dir.path(), TZ, NOW, &["session", "list"]);
+    assert_eq!(list.lines().count(), 2, "{list}");
+}
+
+#[test]
+fn help_and_plain_status_read_well() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), TZ, NOW, &["--help"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("checkin"));
+    let empty = ok(dir.path(), TZ, NOW, &["status"]);
+    assert!(empty.contains("No sessions yet"), "{empty}");
+    seed(dir.path());
+    let text = ok(dir.path(), TZ, NOW, &["status"]);
+    assert!(text.contains("Day 6 of 14"), "{text}");
+    assert!(
+        text.contains("Stockings off: Fri 2026-12-04 15:30 CET"),
+        "{text}"
+    );
+}

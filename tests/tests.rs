@@ -1,0 +1,17 @@
+//! The one integration-test binary. Each module covers one subject.
+
+// Table-driven time rules of PRODUCT.md: DST gaps and folds, month ends, zone changes.
+mod it {
+    pub mod support;
+
+    // Time rules: wear_start/wear_end, check-in dates, day index, photo date.
+    mod time_rules;
+    // Property tests: every planned hour in exactly one question; adherence in [0, 1].
+    mod properties;
+    // The sled store: reopen, damage and recovery, two processes, crash loop.
+    mod store;
+    // The command line as a user or script sees it.
+    mod cli;
+    // The Dioxus UI rendered to HTML against a real store.
+    mod ui;
+}
