@@ -310,3 +310,79 @@ fn crash_loop_loses_nothing_acknowledged() {
     assert!(acked > 0, "the writer acknowledged nothing in 25 rounds");
     assert_eq!(lost, 0);
 }
+
+/// Measures what makes a save durable: sled's flush ends with `sync_file_range` on Linux, so
+/// the store must `fdatasync` its log file after it and before "Saved" is printed.
+#[test]
+fn a_save_is_fdatasynced_before_it_is_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &[
+            "session",
+            "add",
+            "--date",
+            "2026-11-20",
+            "--end-time",
+            "15:30",
+        ],
+    );
+    let trace = dir.path().join("trace.txt");
+    let out = std::process::Command::new("strace")
+        .args([
+            "-f",
+            "-y",
+            "-e",
+            "trace=fdatasync,fsync,sync_file_range,write",
+            "-o",
+        ])
+        .arg(&trace)
+        .arg(super::support::bin())
+        .env("TZ", TZ)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "--now",
+            NOW,
+            "checkin",
+            "--date",
+            "2026-11-26",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+        ])
+        .output()
+        .expect("strace runs (scripts/setup installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let trace = std::fs::read_to_string(&trace).unwrap();
+    let lines: Vec<&str> = trace.lines().collect();
+    let find = |what: &str, on: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(what) && l.contains(on))
+    };
+    let ack = find("write(1", "Saved check-in").expect("the acknowledgement is written");
+    let range = find("sync_file_range(", "/store/db>").expect("sled syncs a range of its log");
+    let sync = lines
+        .iter()
+        .enumerate()
+        .position(|(i, l)| {
+            i > range
+                && (l.contains("fdatasync(") || l.contains("fsync("))
+                && l.contains("/store/db>")
+        })
+        .expect("the log file is fdatasynced after sled's flush");
+    assert!(
+        range < sync && sync < ack,
+        "order: sync_file_range {range}, fdatasync {sync}, ack {ack}\n{trace}"
+    );
+    let backup = find("fsync(", "auto-backup.json").expect("the automatic backup is fsynced");
+    assert!(backup < ack);
+}

@@ -17,16 +17,19 @@ fn plan(zone: &str, date: &str, time: &str, days: u8) -> CompressionPlan {
 
 /// One row: a session's zone, date and end time, its days, and the expected wear_start,
 /// wear_end (RFC 3339), minutes of wear and number of check-in dates.
-fn check(
-    zone: &str,
-    date: &str,
-    time: &str,
-    days: u8,
-    start: &str,
-    end: &str,
-    minutes: i64,
-    dates: usize,
-) {
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    u8,
+    &'static str,
+    &'static str,
+    i64,
+    usize,
+);
+
+fn check(row: Row) {
+    let (zone, date, time, days, start, end, minutes, dates) = row;
     let p = plan(zone, date, time, days);
     let case = format!("{zone} {date} {time} +{days}d");
     assert_eq!(p.wear_start.to_rfc3339(), start, "wear_start of {case}");
@@ -41,126 +44,33 @@ fn check(
 
 #[test]
 fn wear_end_across_dst_and_zones() {
-    // Plain 14 days, no transition: 336 hours, 15 dates for a session ending mid-day.
-    check(
-        "Europe/Berlin",
-        "2026-06-10",
-        "14:00",
-        14,
-        "2026-06-10T14:00:00+02:00",
-        "2026-06-24T14:00:00+02:00",
-        336 * 60,
-        15,
-    );
-    // Berlin spring forward on 29 March inside the 14 days: one hour fewer.
-    check(
-        "Europe/Berlin",
-        "2026-03-20",
-        "10:00",
-        14,
-        "2026-03-20T10:00:00+01:00",
-        "2026-04-03T10:00:00+02:00",
-        335 * 60,
-        15,
-    );
-    // Berlin fall back on 25 October inside the 14 days: one hour more.
-    check(
-        "Europe/Berlin",
-        "2026-10-20",
-        "18:00",
-        14,
-        "2026-10-20T18:00:00+02:00",
-        "2026-11-03T18:00:00+01:00",
-        337 * 60,
-        15,
-    );
-    // wear_end falls in the Berlin gap (02:30 on 29 March does not exist): forward to 03:00 CEST.
-    check(
-        "Europe/Berlin",
-        "2026-03-15",
-        "02:30",
-        14,
-        "2026-03-15T02:30:00+01:00",
-        "2026-03-29T03:00:00+02:00",
-        335 * 60 + 30,
-        15,
-    );
-    // wear_end falls in the Berlin fold (02:30 on 25 October happens twice): the later one.
-    check(
-        "Europe/Berlin",
-        "2026-10-11",
-        "02:30",
-        14,
-        "2026-10-11T02:30:00+02:00",
-        "2026-10-25T02:30:00+01:00",
-        337 * 60,
-        15,
-    );
-    // New York: spring forward 8 March, fall back 1 November.
-    check(
-        "America/New_York",
-        "2026-03-01",
-        "15:00",
-        14,
-        "2026-03-01T15:00:00-05:00",
-        "2026-03-15T15:00:00-04:00",
-        335 * 60,
-        15,
-    );
-    check(
-        "America/New_York",
-        "2026-02-22",
-        "02:15",
-        14,
-        "2026-02-22T02:15:00-05:00",
-        "2026-03-08T03:00:00-04:00",
-        335 * 60 + 45,
-        15,
-    );
-    check(
-        "America/New_York",
-        "2026-10-18",
-        "01:30",
-        14,
-        "2026-10-18T01:30:00-04:00",
-        "2026-11-01T01:30:00-05:00",
-        337 * 60,
-        15,
-    );
-    // Lord Howe falls back by 30 minutes on 5 April (02:00 -> 01:30); so the plan lasts
-    // 336.5 hours.
-    check(
-        "Australia/Lord_Howe",
-        "2026-03-29",
-        "09:00",
-        14,
-        "2026-03-29T09:00:00+11:00",
-        "2026-04-12T09:00:00+10:30",
-        336 * 60 + 30,
-        15,
-    );
-    // A zone without DST.
-    check(
-        "Asia/Kolkata",
-        "2026-03-20",
-        "10:00",
-        14,
-        "2026-03-20T10:00:00+05:30",
-        "2026-04-03T10:00:00+05:30",
-        336 * 60,
-        15,
-    );
-    // A clinic plan of 7 days over a month end and a leap day.
-    check(
-        "Europe/London",
-        "2028-02-25",
-        "12:00",
-        7,
-        "2028-02-25T12:00:00+00:00",
-        "2028-03-03T12:00:00+00:00",
-        168 * 60,
-        8,
-    );
+    #[rustfmt::skip]
+    let rows: &[Row] = &[
+        // Plain 14 days, no transition: 336 hours, 15 dates for a session ending mid-day.
+        ("Europe/Berlin", "2026-06-10", "14:00", 14, "2026-06-10T14:00:00+02:00", "2026-06-24T14:00:00+02:00", 336 * 60, 15),
+        // Berlin spring forward on 29 March inside the 14 days: one hour fewer.
+        ("Europe/Berlin", "2026-03-20", "10:00", 14, "2026-03-20T10:00:00+01:00", "2026-04-03T10:00:00+02:00", 335 * 60, 15),
+        // Berlin fall back on 25 October inside the 14 days: one hour more.
+        ("Europe/Berlin", "2026-10-20", "18:00", 14, "2026-10-20T18:00:00+02:00", "2026-11-03T18:00:00+01:00", 337 * 60, 15),
+        // wear_end in the Berlin gap (02:30 on 29 March does not exist): forward to 03:00 CEST.
+        ("Europe/Berlin", "2026-03-15", "02:30", 14, "2026-03-15T02:30:00+01:00", "2026-03-29T03:00:00+02:00", 335 * 60 + 30, 15),
+        // wear_end in the Berlin fold (02:30 on 25 October happens twice): the later one.
+        ("Europe/Berlin", "2026-10-11", "02:30", 14, "2026-10-11T02:30:00+02:00", "2026-10-25T02:30:00+01:00", 337 * 60, 15),
+        // New York: spring forward 8 March, fall back 1 November; the gap and the fold.
+        ("America/New_York", "2026-03-01", "15:00", 14, "2026-03-01T15:00:00-05:00", "2026-03-15T15:00:00-04:00", 335 * 60, 15),
+        ("America/New_York", "2026-02-22", "02:15", 14, "2026-02-22T02:15:00-05:00", "2026-03-08T03:00:00-04:00", 335 * 60 + 45, 15),
+        ("America/New_York", "2026-10-18", "01:30", 14, "2026-10-18T01:30:00-04:00", "2026-11-01T01:30:00-05:00", 337 * 60, 15),
+        // Lord Howe falls back by 30 minutes on 5 April (02:00 -> 01:30): 336.5 hours.
+        ("Australia/Lord_Howe", "2026-03-29", "09:00", 14, "2026-03-29T09:00:00+11:00", "2026-04-12T09:00:00+10:30", 336 * 60 + 30, 15),
+        // A zone without DST.
+        ("Asia/Kolkata", "2026-03-20", "10:00", 14, "2026-03-20T10:00:00+05:30", "2026-04-03T10:00:00+05:30", 336 * 60, 15),
+        // A clinic plan of 7 days over a month end and a leap day.
+        ("Europe/London", "2028-02-25", "12:00", 7, "2028-02-25T12:00:00+00:00", "2028-03-03T12:00:00+00:00", 168 * 60, 8),
+    ];
+    assert_eq!(rows.len(), 11);
+    for row in rows {
+        check(*row);
+    }
 }
 
 #[test]
