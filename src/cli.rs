@@ -7,6 +7,7 @@ use crate::app::{Aftercare, AppError, Clock, FixedClock, StoreError};
 use crate::domain::area::{parse_areas, TreatedArea};
 use crate::domain::checkin::{wear_answer, CheckInDraft, RemovalReason, WearKind};
 use crate::domain::plan::PlanConfig;
+use crate::domain::reminders;
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, Stockings};
 use crate::domain::status::{to_json, Status};
 use crate::domain::symptoms::{advice, worst, Symptom, Triage, NOT_A_DIAGNOSIS};
@@ -44,6 +45,12 @@ pub enum Command {
     Checkin(CheckinArgs),
     /// Show every session's plan, day and adherence.
     Status {
+        /// Machine-readable JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the reminders planned from now on.
+    Reminders {
         /// Machine-readable JSON.
         #[arg(long)]
         json: bool,
@@ -470,6 +477,31 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 );
             } else {
                 print(&mut out, status_text(&status));
+            }
+        }
+        Command::Reminders { json } => {
+            let reminders = app.reminders()?;
+            if json {
+                print(
+                    &mut out,
+                    serde_json::to_string_pretty(&reminders::to_json(&reminders))
+                        .unwrap_or_default(),
+                );
+            } else if reminders.is_empty() {
+                print(&mut out, "No reminders planned.".into());
+            } else {
+                for r in &reminders {
+                    print(
+                        &mut out,
+                        format!(
+                            "{}  {:<16}  {}: {}",
+                            r.at.format("%Y-%m-%d %H:%M %Z"),
+                            r.kind.id(),
+                            r.title,
+                            r.body
+                        ),
+                    );
+                }
             }
         }
         Command::Backup { out: path } => {

@@ -12,6 +12,8 @@ mod it {
     mod store;
     // The command line as a user or script sees it.
     mod cli;
+    // The reminder plan and `aftercare reminders`.
+    mod reminders;
     // The Dioxus UI rendered to HTML against a real store.
     mod ui;
 }

@@ -6,6 +6,7 @@ pub mod store;
 
 use crate::domain::backup::{self, Snapshot};
 use crate::domain::checkin::{validate, CheckInDraft, CheckInRecord};
+use crate::domain::reminders::{plan_reminders, Reminder};
 use crate::domain::session::{ChecklistItem, SessionDraft, TreatmentSession};
 use crate::domain::status::{status, Status};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -74,6 +75,18 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         Ok(status(
             &snap.sessions,
             &snap.checkins,
+            self.clock.now(),
+            self.clock.zone(),
+        ))
+    }
+
+    /// Every reminder due from now on, in the device's current zone.
+    pub fn reminders(&self) -> Result<Vec<Reminder>, AppError> {
+        let snap = self.store.load()?;
+        Ok(plan_reminders(
+            &snap.sessions,
+            &snap.checkins,
+            &snap.settings,
             self.clock.now(),
             self.clock.zone(),
         ))

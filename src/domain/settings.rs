@@ -18,6 +18,8 @@ pub struct Settings {
     pub followup_time: NaiveTime,
     /// The optional morning note on wear days.
     pub morning_note: bool,
+    /// When the morning note comes (default 08:00).
+    pub morning_time: NaiveTime,
     /// Quiet hours start (default 22:00).
     pub quiet_start: NaiveTime,
     /// Quiet hours end (default 07:00).
@@ -34,6 +36,7 @@ impl Default for Settings {
             checkin_time: hm(20, 0),
             followup_time: hm(9, 0),
             morning_note: false,
+            morning_time: hm(8, 0),
             quiet_start: hm(22, 0),
             quiet_end: hm(7, 0),
             language: None,
