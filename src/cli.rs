@@ -12,9 +12,9 @@ use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, Stockings};
 use crate::domain::status::{to_json, Status};
 use crate::domain::symptoms::{advice, worst, Symptom, Triage, NOT_A_DIAGNOSIS};
 use crate::domain::time::parse_zone;
-use crate::platform::clock::{device_zone, SystemClock};
+use crate::platform::clock::{device_zone, RunClock, SystemClock};
 use crate::platform::paths::default_data_dir;
-use crate::platform::sled_store::{read_auto_backup, SledStore};
+use crate::platform::sled_store::{recovery_hint, SledStore};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use clap::{Args, Parser, Subcommand};
@@ -258,41 +258,6 @@ impl From<StoreError> for Failure {
             message.push_str(&recovery_hint(dir));
         }
         Failure { code, message }
-    }
-}
-
-/// What to say after "the store is damaged": whether an automatic backup can restore it.
-pub fn recovery_hint(dir: &std::path::Path) -> String {
-    match read_auto_backup(dir) {
-        Ok(Some(b)) => format!(
-            ". Nothing was changed. Its automatic backup of {} holds {}: run `aftercare recover` to restore it (the damaged store is kept aside)",
-            b.created_at.format("%Y-%m-%d %H:%M"),
-            b.snapshot.summary()
-        ),
-        Ok(None) => ". Nothing was changed, and there is no automatic backup: restore a backup file with `aftercare restore FILE`".into(),
-        Err(e) => format!(". Nothing was changed, and {e}: restore a backup file with `aftercare restore FILE`"),
-    }
-}
-
-/// The clock for this run: `--now` frozen, else the system's.
-#[derive(Debug, Clone, Copy)]
-pub enum RunClock {
-    System(SystemClock),
-    Fixed(FixedClock),
-}
-
-impl Clock for RunClock {
-    fn now(&self) -> DateTime<Utc> {
-        match self {
-            RunClock::System(c) => c.now(),
-            RunClock::Fixed(c) => c.now(),
-        }
-    }
-    fn zone(&self) -> Tz {
-        match self {
-            RunClock::System(c) => c.zone(),
-            RunClock::Fixed(c) => c.zone(),
-        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! The clock adapter: the only place that reads the system time and the device's zone.
 
-use crate::app::Clock;
+use crate::app::{Clock, FixedClock};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -33,5 +33,27 @@ impl Clock for SystemClock {
     }
     fn zone(&self) -> Tz {
         device_zone().unwrap_or(Tz::UTC)
+    }
+}
+
+/// The clock for this run: `--now` frozen, else the system's.
+#[derive(Debug, Clone, Copy)]
+pub enum RunClock {
+    System(SystemClock),
+    Fixed(FixedClock),
+}
+
+impl Clock for RunClock {
+    fn now(&self) -> DateTime<Utc> {
+        match self {
+            RunClock::System(c) => c.now(),
+            RunClock::Fixed(c) => c.now(),
+        }
+    }
+    fn zone(&self) -> Tz {
+        match self {
+            RunClock::System(c) => c.zone(),
+            RunClock::Fixed(c) => c.zone(),
+        }
     }
 }

@@ -314,3 +314,16 @@ impl Store for SledStore {
         self.commit(batch, generation)
     }
 }
+
+/// What to say after "the store is damaged": whether an automatic backup can restore it.
+pub fn recovery_hint(dir: &std::path::Path) -> String {
+    match read_auto_backup(dir) {
+        Ok(Some(b)) => format!(
+            ". Nothing was changed. Its automatic backup of {} holds {}: run `aftercare recover` to restore it (the damaged store is kept aside)",
+            b.created_at.format("%Y-%m-%d %H:%M"),
+            b.snapshot.summary()
+        ),
+        Ok(None) => ". Nothing was changed, and there is no automatic backup: restore a backup file with `aftercare restore FILE`".into(),
+        Err(e) => format!(". Nothing was changed, and {e}: restore a backup file with `aftercare restore FILE`"),
+    }
+}

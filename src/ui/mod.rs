@@ -4,10 +4,11 @@
 
 use crate::app::Aftercare;
 use crate::app::StoreError;
-use crate::cli::{recovery_hint, RunClock};
 use crate::domain::adherence::DateState;
 use crate::domain::status::Status;
 use crate::domain::symptoms::{advice, NOT_A_DIAGNOSIS};
+use crate::platform::clock::RunClock;
+use crate::platform::sled_store::recovery_hint;
 use crate::platform::sled_store::SledStore;
 use dioxus::prelude::*;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! The reminder plan: table-driven cases in several zones, quiet hours, DST days, skipping
 //! what is recorded, a zone change between planning and delivery, and its invariants.
 
-use super::support::ok;
+use super::support::{add_session, ok};
 use aftercare::domain::checkin::{CheckIn, CheckInRecord, WearAnswer};
 use aftercare::domain::plan::PlanConfig;
 use aftercare::domain::reminders::{
@@ -371,19 +371,7 @@ fn morning_notes_and_pre_treatment_reminders() {
 fn cli_lists_reminders_as_json() {
     let dir = tempfile::tempdir().unwrap();
     let now = "2026-11-20T18:00:00+01:00";
-    ok(
-        dir.path(),
-        "Europe/Berlin",
-        now,
-        &[
-            "session",
-            "add",
-            "--date",
-            "2026-11-20",
-            "--end-time",
-            "15:30",
-        ],
-    );
+    add_session(dir.path(), now);
     let out = ok(dir.path(), "Europe/Berlin", now, &["reminders", "--json"]);
     let list: serde_json::Value = serde_json::from_str(&out).unwrap();
     let first = &list[0];

@@ -1,7 +1,7 @@
 //! The sled store on a real folder: round trips, damage and recovery, two processes, and a
 //! crash loop that SIGKILLs a writer at random moments.
 
-use super::support::{cmd, fails, ok, status_json, Rng};
+use super::support::{add_session, cmd, fails, ok, status_json, Rng};
 use aftercare::app::{Aftercare, FixedClock, Store, StoreError};
 use aftercare::domain::checkin::{CheckInDraft, WearAnswer};
 use aftercare::domain::plan::PlanConfig;
@@ -221,19 +221,7 @@ fn deleted_store_is_not_silently_replaced_by_an_empty_one() {
 /// version or in the history). Returns (acknowledged, lost).
 pub fn crash_loop(rounds: u32, seed: u64) -> (usize, usize) {
     let dir = tempfile::tempdir().unwrap();
-    ok(
-        dir.path(),
-        TZ,
-        NOW,
-        &[
-            "session",
-            "add",
-            "--date",
-            "2026-11-20",
-            "--end-time",
-            "15:30",
-        ],
-    );
+    add_session(dir.path(), NOW);
     let mut rng = Rng(seed);
     let mut acked: Vec<(String, String)> = Vec::new();
     let mut lost = 0;
@@ -316,19 +304,7 @@ fn crash_loop_loses_nothing_acknowledged() {
 #[test]
 fn a_save_is_fdatasynced_before_it_is_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
-    ok(
-        dir.path(),
-        TZ,
-        NOW,
-        &[
-            "session",
-            "add",
-            "--date",
-            "2026-11-20",
-            "--end-time",
-            "15:30",
-        ],
-    );
+    add_session(dir.path(), NOW);
     let trace = dir.path().join("trace.txt");
     let out = std::process::Command::new("strace")
         .args([

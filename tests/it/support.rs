@@ -54,6 +54,23 @@ pub fn fails(dir: &Path, tz: &str, now: &str, args: &[&str], code: i32) -> Strin
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Adds the usual test session: 20 November 2026, ended 15:30, Berlin time.
+pub fn add_session(dir: &Path, now: &str) -> String {
+    ok(
+        dir,
+        "Europe/Berlin",
+        now,
+        &[
+            "session",
+            "add",
+            "--date",
+            "2026-11-20",
+            "--end-time",
+            "15:30",
+        ],
+    )
+}
+
 /// `status --json` parsed.
 pub fn status_json(dir: &Path, tz: &str, now: &str) -> serde_json::Value {
     serde_json::from_str(&ok(dir, tz, now, &["status", "--json"])).expect("status --json is JSON")

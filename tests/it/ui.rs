@@ -1,8 +1,8 @@
 //! The Dioxus UI rendered to HTML against a real store, asserting on what a patient reads.
 
-use super::support::ok;
+use super::support::add_session;
 use aftercare::app::FixedClock;
-use aftercare::cli::RunClock;
+use aftercare::platform::clock::RunClock;
 use aftercare::ui::{App, Launch, Shared};
 use chrono::{DateTime, Utc};
 use dioxus::prelude::*;
@@ -28,19 +28,7 @@ fn render(dir: &Path, now: &str) -> String {
 fn today_shows_the_day_and_when_the_stockings_come_off() {
     let dir = tempfile::tempdir().unwrap();
     assert!(render(dir.path(), "2026-11-20T18:00:00+01:00").contains("No treatment recorded yet"));
-    ok(
-        dir.path(),
-        TZ,
-        "2026-11-20T18:00:00+01:00",
-        &[
-            "session",
-            "add",
-            "--date",
-            "2026-11-20",
-            "--end-time",
-            "15:30",
-        ],
-    );
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
     let html = render(dir.path(), "2026-11-22T20:00:00+01:00");
     assert!(html.contains("Day 3 of 14"), "{html}");
     assert!(
@@ -54,19 +42,7 @@ fn today_shows_the_day_and_when_the_stockings_come_off() {
 #[test]
 fn a_damaged_store_opens_the_recovery_screen() {
     let dir = tempfile::tempdir().unwrap();
-    ok(
-        dir.path(),
-        TZ,
-        "2026-11-20T18:00:00+01:00",
-        &[
-            "session",
-            "add",
-            "--date",
-            "2026-11-20",
-            "--end-time",
-            "15:30",
-        ],
-    );
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
     std::fs::remove_dir_all(dir.path().join("store")).unwrap();
     let html = render(dir.path(), "2026-11-22T20:00:00+01:00");
     assert!(html.contains("Your data needs repair"), "{html}");
