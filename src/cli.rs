@@ -55,6 +55,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Deliver every due reminder not delivered yet, as desktop notifications, and exit.
+    Remind,
     /// Write a backup of everything to a file.
     Backup {
         #[arg(long)]
@@ -242,6 +244,10 @@ impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
         match e {
             AppError::Invalid(m) => Failure::invalid(m),
+            AppError::Notify(m) => Failure {
+                code: 1,
+                message: m,
+            },
             AppError::Store(s) => s.into(),
         }
     }
@@ -468,6 +474,24 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                     );
                 }
             }
+        }
+        Command::Remind => {
+            #[cfg(not(any(target_os = "android", target_os = "ios")))]
+            {
+                let delivered = app.deliver_due(&crate::platform::notify::DesktopNotifier)?;
+                print(
+                    &mut out,
+                    format!("Delivered {} reminder(s)", delivered.len()),
+                );
+                for r in delivered {
+                    print(&mut out, format!("  {}  {}", r.id, r.title));
+                }
+            }
+            #[cfg(any(target_os = "android", target_os = "ios"))]
+            return Err(Failure {
+                code: 1,
+                message: "`remind` is for desktops; phones deliver through the system".into(),
+            });
         }
         Command::Backup { out: path } => {
             let bytes = app.backup()?;

@@ -6,6 +6,7 @@ pub mod store;
 
 use crate::domain::backup::{self, Snapshot};
 use crate::domain::checkin::{validate, CheckInDraft, CheckInRecord};
+use crate::domain::delivery::{catch_up_since, due, Delivery, DeliveryState};
 use crate::domain::reminders::{plan_reminders, Reminder};
 use crate::domain::session::{ChecklistItem, SessionDraft, TreatmentSession};
 use crate::domain::status::{status, Status};
@@ -37,12 +38,21 @@ impl Clock for FixedClock {
     }
 }
 
+/// Shows a reminder to the patient: a desktop or phone notification.
+pub trait Notifier {
+    /// Shows it now; `Err` says why it could not be shown.
+    fn notify(&self, reminder: &Reminder) -> Result<(), String>;
+}
+
 /// What can go wrong in a use-case.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// The input was wrong; nothing was written.
     #[error("{0}")]
     Invalid(String),
+    /// A notification could not be shown (what was shown before it is logged).
+    #[error("{0}")]
+    Notify(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -90,6 +100,35 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
             self.clock.now(),
             self.clock.zone(),
         ))
+    }
+
+    /// Delivers every due reminder not yet in the delivery log, once, oldest first, logging
+    /// each one durably right after it is shown. Returns the reminders delivered.
+    pub fn deliver_due(&mut self, notifier: &dyn Notifier) -> Result<Vec<Reminder>, AppError> {
+        let snap = self.store.load()?;
+        let now = self.clock.now();
+        let zone = self.clock.zone();
+        let planned = plan_reminders(
+            &snap.sessions,
+            &snap.checkins,
+            &snap.settings,
+            catch_up_since(now),
+            zone,
+        );
+        let mut delivered = Vec::new();
+        for reminder in due(&planned, &snap.deliveries, now) {
+            notifier.notify(&reminder).map_err(AppError::Notify)?;
+            let entry = Delivery {
+                id: reminder.id.clone(),
+                state: DeliveryState::Delivered,
+                at: now.with_timezone(&zone).fixed_offset(),
+                title: reminder.title.clone(),
+                body: reminder.body.clone(),
+            };
+            self.store.save_deliveries(&[entry])?;
+            delivered.push(reminder);
+        }
+        Ok(delivered)
     }
 
     /// Adds a session; durable when it returns.

@@ -7,6 +7,7 @@
 
 use crate::domain::backup::Snapshot;
 use crate::domain::checkin::CheckInRecord;
+use crate::domain::delivery::Delivery;
 use crate::domain::session::TreatmentSession;
 use crate::domain::settings::Settings;
 use serde::de::DeserializeOwned;
@@ -49,6 +50,8 @@ pub trait Store {
     fn save_checkin(&mut self, record: &CheckInRecord) -> Result<(), StoreError>;
     /// Replaces the settings.
     fn save_settings(&mut self, settings: &Settings) -> Result<(), StoreError>;
+    /// Adds or replaces entries of the reminder delivery log, as one change.
+    fn save_deliveries(&mut self, deliveries: &[Delivery]) -> Result<(), StoreError>;
     /// Replaces everything with `snapshot` (a restore).
     fn replace_all(&mut self, snapshot: &Snapshot) -> Result<(), StoreError>;
 }
@@ -61,6 +64,11 @@ pub fn session_key(id: &str) -> String {
 /// The key of a check-in: by session, then by date.
 pub fn checkin_key(session: &str, date: chrono::NaiveDate) -> String {
     format!("checkin/{session}/{}", date.format("%Y-%m-%d"))
+}
+
+/// The key of a delivery-log entry.
+pub fn delivery_key(id: &str) -> String {
+    format!("delivery/{id}")
 }
 
 /// The key of the settings.
@@ -145,6 +153,8 @@ impl Store for MemoryStore {
                 snap.sessions.push(decode_or_io("session", v)?);
             } else if k.starts_with("checkin/") {
                 snap.checkins.push(decode_or_io("checkin", v)?);
+            } else if k.starts_with("delivery/") {
+                snap.deliveries.push(decode_or_io("delivery", v)?);
             } else if k == SETTINGS_KEY {
                 snap.settings = decode_or_io("settings", v)?;
             }
@@ -175,8 +185,21 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn save_deliveries(&mut self, deliveries: &[Delivery]) -> Result<(), StoreError> {
+        for d in deliveries {
+            self.values
+                .insert(delivery_key(&d.id), encode_value("delivery", d)?);
+        }
+        self.bump();
+        Ok(())
+    }
+
     fn replace_all(&mut self, snapshot: &Snapshot) -> Result<(), StoreError> {
         self.values.clear();
+        for d in &snapshot.deliveries {
+            self.values
+                .insert(delivery_key(&d.id), encode_value("delivery", d)?);
+        }
         for s in &snapshot.sessions {
             self.values
                 .insert(session_key(&s.id), encode_value("session", s)?);

@@ -5,6 +5,7 @@
 //! newer-version file is refused with a message that says which. Pure: bytes in, bytes out.
 
 use crate::domain::checkin::CheckInRecord;
+use crate::domain::delivery::Delivery;
 use crate::domain::session::TreatmentSession;
 use crate::domain::settings::Settings;
 use chrono::{DateTime, FixedOffset};
@@ -24,6 +25,9 @@ pub struct Snapshot {
     pub checkins: Vec<CheckInRecord>,
     #[serde(default)]
     pub settings: Settings,
+    /// The reminder delivery log.
+    #[serde(default)]
+    pub deliveries: Vec<Delivery>,
 }
 
 impl Snapshot {

@@ -8,6 +8,7 @@ pub mod adherence;
 pub mod area;
 pub mod backup;
 pub mod checkin;
+pub mod delivery;
 pub mod plan;
 pub mod reminders;
 pub mod session;

@@ -5,5 +5,7 @@
 pub mod android;
 pub mod clock;
 pub mod files;
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
+pub mod notify;
 pub mod paths;
 pub mod sled_store;

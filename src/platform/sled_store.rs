@@ -12,12 +12,13 @@
 //! `fdatasync` on sled's log file before it is acknowledged.
 
 use crate::app::store::{
-    checkin_key, decode_value, encode_value, session_key, DecodeError, Store, StoreError,
-    GENERATION_KEY, SETTINGS_KEY,
+    checkin_key, decode_value, delivery_key, encode_value, session_key, DecodeError, Store,
+    StoreError, GENERATION_KEY, SETTINGS_KEY,
 };
 use crate::app::Clock;
 use crate::domain::backup::{self, Snapshot};
 use crate::domain::checkin::CheckInRecord;
+use crate::domain::delivery::Delivery;
 use crate::domain::session::TreatmentSession;
 use crate::domain::settings::Settings;
 use crate::platform::files::{create_private_dir, is_disk_full, sync_dir, write_atomic};
@@ -134,6 +135,8 @@ fn read_all(db: &sled::Db) -> Result<Snapshot, StoreError> {
             snap.sessions.push(decode("session", &k, &v)?);
         } else if key.starts_with("checkin/") {
             snap.checkins.push(decode("checkin", &k, &v)?);
+        } else if key.starts_with("delivery/") {
+            snap.deliveries.push(decode("delivery", &k, &v)?);
         } else if key == SETTINGS_KEY {
             snap.settings = decode("settings", &k, &v)?;
         } else if key == GENERATION_KEY {
@@ -294,6 +297,14 @@ impl Store for SledStore {
         self.commit(batch, self.generation + 1)
     }
 
+    fn save_deliveries(&mut self, deliveries: &[Delivery]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for d in deliveries {
+            batch.insert(delivery_key(&d.id).as_bytes(), encode_value("delivery", d)?);
+        }
+        self.commit(batch, self.generation + 1)
+    }
+
     fn replace_all(&mut self, snapshot: &Snapshot) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
         for item in self.db.iter() {
@@ -308,6 +319,9 @@ impl Store for SledStore {
                 checkin_key(&c.session, c.date).as_bytes(),
                 encode_value("checkin", c)?,
             );
+        }
+        for d in &snapshot.deliveries {
+            batch.insert(delivery_key(&d.id).as_bytes(), encode_value("delivery", d)?);
         }
         batch.insert(SETTINGS_KEY, encode_value("settings", &snapshot.settings)?);
         let generation = self.generation.max(snapshot.generation) + 1;

@@ -441,3 +441,70 @@ proptest! {
         prop_assert!(a.windows(2).all(|w| w[0].at <= w[1].at));
     }
 }
+
+/// `aftercare remind` against a real notification server (dunst) on a private D-Bus session:
+/// it delivers exactly the due reminders with their text, and a second run delivers none.
+/// dbus-monitor records the Notify calls independently of the app.
+#[test]
+fn remind_delivers_due_reminders_once_to_a_real_notification_server() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
+    let script = r#"
+set -u
+dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" > "$OUT/monitor.log" 2>&1 &
+monitor=$!
+dunst > "$OUT/dunst.log" 2>&1 &
+daemon=$!
+for _ in $(seq 100); do
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q true && break
+  sleep 0.1
+done
+"$AFTERCARE" remind > "$OUT/first.txt" 2>&1; echo $? > "$OUT/first.rc"
+"$AFTERCARE" remind > "$OUT/second.txt" 2>&1; echo $? > "$OUT/second.rc"
+sleep 0.5
+kill $monitor $daemon
+"#;
+    let status = std::process::Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", script])
+        .env("AFTERCARE", super::support::bin())
+        .env("OUT", dir.path())
+        .env("TZ", "Europe/Berlin")
+        .env("AFTERCARE_DATA_DIR", dir.path())
+        .env("AFTERCARE_NOW", "2026-11-21T09:30:00+01:00")
+        .status()
+        .expect("dbus-run-session runs (scripts/setup installs dbus and dunst)");
+    assert!(status.success());
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
+    assert_eq!(
+        read("first.rc").trim(),
+        "0",
+        "{}\n{}",
+        read("first.txt"),
+        read("dunst.log")
+    );
+    assert_eq!(read("second.rc").trim(), "0", "{}", read("second.txt"));
+    let first = read("first.txt");
+    assert!(first.starts_with("Delivered 2 reminder(s)"), "{first}");
+    assert!(first.contains("checkin:2026-11-20:2026-11-20"), "{first}");
+    assert!(
+        first.contains("checkin-followup:2026-11-20:2026-11-20"),
+        "{first}"
+    );
+    assert!(
+        read("second.txt").starts_with("Delivered 0 reminder(s)"),
+        "{}",
+        read("second.txt")
+    );
+    let monitor = read("monitor.log");
+    assert_eq!(monitor.matches("member=Notify").count(), 2, "{monitor}");
+    assert!(monitor.contains("Time for today's check-in"), "{monitor}");
+    assert!(
+        monitor.contains("Yesterday's check-in is open"),
+        "{monitor}"
+    );
+    assert!(monitor.contains("string \"Aftercare\""), "{monitor}");
+    // The delivery log is in the store, and so in the backup.
+    let backup = read("auto-backup.json");
+    assert!(backup.contains("\"state\": \"delivered\""), "{backup}");
+}
