@@ -5,8 +5,8 @@
 
 use crate::app::{Aftercare, AppError, Clock, FixedClock, StoreError};
 use crate::domain::area::{parse_areas, TreatedArea};
-use crate::domain::checkin::{wear_answer, CheckInDraft, RemovalReason, WearKind};
-use crate::domain::plan::PlanConfig;
+use crate::domain::checkin::{wear_answer, CheckInDraft, RemovalReason, WearAnswer, WearKind};
+use crate::domain::plan::{PlanConfig, Question};
 use crate::domain::reminders;
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, Stockings};
 use crate::domain::status::{to_json, Status};
@@ -532,6 +532,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 format!("Restored {summary} from {}", file.display()),
             );
         }
+        // Handled above, before the (damaged) store is opened.
         Command::Recover => {}
         Command::Checklist { session, done } => {
             let s = app.mark_checklist(&session, &done)?;
@@ -569,16 +570,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             for n in 0..count {
                 let date = dates[(n % dates.len() as u64) as usize];
                 let questions = plan.questions(date);
-                let answer = Some(crate::domain::checkin::WearAnswer::AllTheTime);
+                let worn_if_asked = |q| questions.contains(&q).then_some(WearAnswer::AllTheTime);
                 let draft = CheckInDraft {
-                    night: questions
-                        .contains(&crate::domain::plan::Question::Night)
-                        .then_some(answer)
-                        .flatten(),
-                    day: questions
-                        .contains(&crate::domain::plan::Question::Day)
-                        .then_some(answer)
-                        .flatten(),
+                    night: worn_if_asked(Question::Night),
+                    day: worn_if_asked(Question::Day),
                     note: format!("{tag}-{n}"),
                     ..CheckInDraft::default()
                 };

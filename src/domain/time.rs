@@ -5,7 +5,9 @@
 //! valid instant, and a local time that occurs twice (DST fold) takes the later instant.
 //! This module reads no clock and does no IO.
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
+};
 use chrono_tz::Tz;
 
 /// Resolves a local date and time in `tz` to one instant, applying the product's DST policy.
@@ -47,8 +49,6 @@ fn first_instant_after_gap(tz: Tz, local: NaiveDateTime) -> DateTime<Tz> {
     // No zone has a gap of a day; interpreting the local time as UTC keeps this total.
     Utc.from_utc_datetime(&local).with_timezone(&tz)
 }
-
-use chrono::Timelike;
 
 /// The local calendar date of an instant in `tz`.
 pub fn local_date(tz: Tz, instant: DateTime<Utc>) -> NaiveDate {
