@@ -3,6 +3,8 @@
 // Table-driven time rules of PRODUCT.md: DST gaps and folds, month ends, zone changes.
 mod it {
     pub mod support;
+    // A test double of the webview: real Dioxus events on the VirtualDom.
+    pub mod dom;
 
     // Time rules: wear_start/wear_end, check-in dates, day index, photo date.
     mod time_rules;

@@ -8,7 +8,8 @@ use crate::domain::backup::{self, Snapshot};
 use crate::domain::checkin::{validate, CheckInDraft, CheckInRecord};
 use crate::domain::delivery::{catch_up_since, due, Delivery, DeliveryState};
 use crate::domain::reminders::{plan_reminders, Reminder};
-use crate::domain::session::{ChecklistItem, SessionDraft, TreatmentSession};
+use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, TreatmentSession};
+use crate::domain::settings::Settings;
 use crate::domain::status::{status, Status};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -190,6 +191,90 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         };
         self.store.save_checkin(&record)?;
         Ok(record)
+    }
+
+    /// The reminders that fell due in the catch-up window and that the patient has neither
+    /// opened nor dismissed in the app: the inbox on Today, oldest first.
+    pub fn inbox(&self) -> Result<Vec<Reminder>, AppError> {
+        let snap = self.store.load()?;
+        let now = self.clock.now();
+        let planned = plan_reminders(
+            &snap.sessions,
+            &snap.checkins,
+            &snap.settings,
+            catch_up_since(now),
+            self.clock.zone(),
+        );
+        Ok(planned
+            .into_iter()
+            .filter(|r| r.at.with_timezone(&chrono::Utc) <= now)
+            .filter(|r| {
+                !snap.deliveries.iter().any(|d| {
+                    d.id == r.id
+                        && matches!(d.state, DeliveryState::Opened | DeliveryState::Dismissed)
+                })
+            })
+            .collect())
+    }
+
+    /// Marks inbox reminders opened or dismissed in the delivery log, as one change.
+    pub fn mark_reminders(
+        &mut self,
+        reminders: &[Reminder],
+        state: DeliveryState,
+    ) -> Result<(), AppError> {
+        let now = self
+            .clock
+            .now()
+            .with_timezone(&self.clock.zone())
+            .fixed_offset();
+        let entries: Vec<Delivery> = reminders
+            .iter()
+            .map(|r| Delivery {
+                id: r.id.clone(),
+                state,
+                at: now,
+                title: r.title.clone(),
+                body: r.body.clone(),
+            })
+            .collect();
+        if !entries.is_empty() {
+            self.store.save_deliveries(&entries)?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the settings; durable when it returns.
+    pub fn save_settings(&mut self, settings: Settings) -> Result<(), AppError> {
+        self.store.save_settings(&settings)?;
+        Ok(())
+    }
+
+    /// Replaces the clinic contact of a session.
+    pub fn update_clinic(
+        &mut self,
+        session_id: &str,
+        clinic: Clinic,
+    ) -> Result<TreatmentSession, AppError> {
+        if let Some(email) = &clinic.email {
+            if !email.contains('@') {
+                return Err(AppError::Invalid(format!(
+                    "clinic e-mail '{email}' has no @"
+                )));
+            }
+        }
+        let snap = self.store.load()?;
+        let mut session = find_session(&snap, session_id)?.clone();
+        session.clinic = clinic;
+        self.store.save_session(&session)?;
+        Ok(session)
+    }
+
+    /// Deletes every session, check-in, setting and delivery-log entry (the patient asked, and
+    /// confirmed); durable when it returns. The automatic backup is rewritten empty too.
+    pub fn delete_all(&mut self) -> Result<(), AppError> {
+        self.store.replace_all(&Snapshot::default())?;
+        Ok(())
     }
 
     /// A backup document of everything.

@@ -5,6 +5,7 @@
 pub mod android;
 pub mod clock;
 pub mod files;
+pub mod locale;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod notify;
 pub mod paths;

@@ -19,3 +19,18 @@ impl Notifier for DesktopNotifier {
             .map_err(|e| format!("the desktop notification could not be shown ({e}): is a notification service running?"))
     }
 }
+
+/// The name of the desktop notification service when one answers; on macOS and Windows the
+/// system's own notification centre is always there.
+pub fn service_name() -> Option<String> {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        notify_rust::get_server_information()
+            .ok()
+            .map(|info| format!("{} {}", info.name, info.version))
+    }
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    {
+        Some("system notifications".to_string())
+    }
+}

@@ -40,3 +40,19 @@ fn platform_data_dir() -> Result<PathBuf, String> {
         .ok_or("the Application Support folder has no path")?;
     Ok(PathBuf::from(path.to_string()).join("Aftercare"))
 }
+
+/// Where the app saves files the patient asked for (backups): the Documents folder on
+/// desktop (else the home folder), `exports/` in the data folder on phones until the share
+/// sheet takes over.
+pub fn export_dir(data_dir: &std::path::Path) -> PathBuf {
+    #[cfg(not(any(target_os = "android", target_os = "ios")))]
+    {
+        if let Some(dirs) = directories::UserDirs::new() {
+            return dirs
+                .document_dir()
+                .map(|d| d.to_path_buf())
+                .unwrap_or_else(|| dirs.home_dir().to_path_buf());
+        }
+    }
+    data_dir.join("exports")
+}

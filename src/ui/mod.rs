@@ -1,16 +1,23 @@
-//! The Dioxus shell: opens the store for the app, and shows the current plan or the
-//! recovery screen. It sends intents to `app` and renders what `domain` computes; it never
-//! reads the clock or the disk itself except through the `Launch` it is given.
+//! The Dioxus shell: opens the store for the app and shows one screen at a time (Today,
+//! Check-in, Plan, Settings, Set-up, the red-flag advisory, Share, Photos) or the recovery
+//! screen. Components read the one state signal and send intents (`state::Intent`); they
+//! never read the clock or the disk themselves. All text comes from `domain::i18n`.
+
+mod checkin;
+mod plan;
+mod settings;
+mod setup;
+pub mod state;
+mod today;
+mod widgets;
 
 use crate::app::Aftercare;
 use crate::app::StoreError;
-use crate::domain::adherence::DateState;
-use crate::domain::status::Status;
-use crate::domain::symptoms::{advice, NOT_A_DIAGNOSIS};
 use crate::platform::clock::RunClock;
 use crate::platform::sled_store::recovery_hint;
 use crate::platform::sled_store::SledStore;
 use dioxus::prelude::*;
+use state::{Intent, Loaded, Screen, Ui, UiState};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -30,6 +37,12 @@ pub struct Launch {
     pub dir: PathBuf,
     pub clock: RunClock,
     pub state: Startup,
+    /// The system locale ("es-ES"), for what the settings leave to the system.
+    pub system_locale: String,
+    /// Where backups the patient saves go.
+    pub export_dir: PathBuf,
+    /// The notification service found at start (desktop), if any.
+    pub notifications: Option<String>,
 }
 
 impl Launch {
@@ -42,7 +55,14 @@ impl Launch {
             }
             Err(e) => Startup::Failed(e.to_string()),
         };
-        Launch { dir, clock, state }
+        Launch {
+            export_dir: crate::platform::paths::export_dir(&dir),
+            dir,
+            clock,
+            state,
+            system_locale: crate::platform::locale::system_locale(),
+            notifications: None,
+        }
     }
 
     /// Rebuilds the store from the automatic backup.
@@ -54,37 +74,32 @@ impl Launch {
     }
 }
 
-/// The shared handle the components read.
+/// The shared handle on the opened app.
 #[derive(Clone)]
 pub struct Shared(pub Arc<Mutex<Launch>>);
 
-/// What the screen shows, computed from the app.
-pub enum View {
-    Plan(Box<Status>),
-    Recovery(String),
-    Problem(String),
-}
-
 impl Shared {
-    fn view(&self) -> View {
-        let guard = match self.0.lock() {
+    /// Wraps a launch.
+    pub fn new(launch: Launch) -> Self {
+        Shared(Arc::new(Mutex::new(launch)))
+    }
+
+    /// The launch, even after a panic elsewhere poisoned the lock.
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, Launch> {
+        match self.0.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
-        };
-        match &guard.state {
-            Startup::Ready(app) => match app.status() {
-                Ok((status, _)) => View::Plan(Box::new(status)),
-                Err(e) => View::Problem(e.to_string()),
-            },
-            Startup::Damaged(m) => View::Recovery(m.clone()),
-            Startup::Failed(m) => View::Problem(m.clone()),
         }
     }
 }
 
 /// Opens the window (desktop) or the app (mobile).
-pub fn launch(launch: Launch) {
-    let shared = Shared(Arc::new(Mutex::new(launch)));
+pub fn launch(mut launch: Launch) {
+    #[cfg(not(any(target_os = "android", target_os = "ios")))]
+    {
+        launch.notifications = crate::platform::notify::service_name();
+    }
+    let shared = Shared::new(launch);
     let builder = dioxus::LaunchBuilder::new().with_context(shared);
     #[cfg(feature = "desktop")]
     let builder = {
@@ -100,103 +115,79 @@ pub fn launch(launch: Launch) {
     builder.launch(App);
 }
 
-/// The root component.
+/// The root component: the banner, the current screen and the navigation bar.
 #[allow(non_snake_case)]
 pub fn App() -> Element {
     let shared = use_context::<Shared>();
-    let mut generation = use_signal(|| 0u32);
-    let _ = generation();
-    let view = shared.view();
+    let state = use_signal(|| UiState::new(&shared));
+    let ui = use_context_provider(|| Ui {
+        shared: shared.clone(),
+        state,
+    });
+    let st = state.read();
+    let locale = st.locale();
+    let t = locale.t();
+    let lang = locale.lang.tag();
+    let body = match &st.loaded {
+        Loaded::Recovery(message) => {
+            let ui = ui.clone();
+            rsx! {
+                section { class: "card alert", role: "alert",
+                    h1 { "{t.recovery_title}" }
+                    p { "{message}" }
+                    button { id: "recover", class: "primary", onclick: move |_| ui.send(Intent::Recover),
+                        "{t.recovery_button}"
+                    }
+                }
+            }
+        }
+        Loaded::Problem(message) => rsx! {
+            section { class: "card alert", role: "alert",
+                h1 { "{t.problem_title}" }
+                p { "{message}" }
+            }
+        },
+        Loaded::Ready(_) => match &st.screen {
+            Screen::Today => rsx! { today::Today {} },
+            Screen::CheckIn(which) => rsx! { checkin::CheckInScreen { which: which.clone() } },
+            Screen::Advisory(symptoms) => rsx! {
+                checkin::Advisory { symptoms: symptoms.clone(), from_checkin: false, on_back: {
+                    let ui = ui.clone();
+                    move |_| ui.send(Intent::Go(Screen::Today))
+                } }
+            },
+            Screen::Plan => rsx! { plan::PlanScreen {} },
+            Screen::Settings => rsx! { settings::SettingsScreen {} },
+            Screen::Setup => rsx! { setup::SetupScreen {} },
+            Screen::Share => rsx! { today::ShareScreen {} },
+            Screen::Photos => rsx! { today::PhotosScreen {} },
+        },
+    };
+    let banner = st.banner.clone();
+    let show_nav =
+        matches!(st.loaded, Loaded::Ready(_)) && !matches!(st.screen, Screen::Advisory(_));
+    let current = st.screen.clone();
+    drop(st);
     rsx! {
         style { {CSS} }
-        main {
-            h1 { "Aftercare" }
-            match view {
-                View::Plan(status) => rsx! { PlanView { status: *status } },
-                View::Recovery(message) => rsx! {
-                    section { class: "card alert", role: "alert",
-                        h2 { "Your data needs repair" }
-                        p { "{message}" }
-                        button {
-                            onclick: move |_| {
-                                if let Ok(mut launch) = shared.0.lock() {
-                                    launch.recover();
-                                }
-                                generation += 1;
-                            },
-                            "Restore from automatic backup"
-                        }
+        div { class: "app", lang: "{lang}",
+            if let Some(b) = banner {
+                div {
+                    class: if b.error { "banner error" } else { "banner" },
+                    role: if b.error { "alert" } else { "status" },
+                    p { "{b.text}" }
+                    button { id: "banner-close", class: "link", aria_label: "{t.close}",
+                        onclick: {
+                            let ui = ui.clone();
+                            move |_| ui.send(Intent::DismissBanner)
+                        },
+                        "×"
                     }
-                },
-                View::Problem(message) => rsx! {
-                    section { class: "card alert", role: "alert",
-                        h2 { "Aftercare cannot open your data" }
-                        p { "{message}" }
-                    }
-                },
-            }
-        }
-    }
-}
-
-fn state_label(s: DateState) -> &'static str {
-    match s {
-        DateState::Complete => "worn",
-        DateState::Partial => "partly worn",
-        DateState::Missed => "not worn",
-        DateState::NotRecorded => "not recorded",
-        DateState::Upcoming => "upcoming",
-    }
-}
-
-#[component]
-fn PlanView(status: Status) -> Element {
-    let Some(current) = status.current().cloned() else {
-        return rsx! {
-            section { class: "card",
-                h2 { "No treatment recorded yet" }
-                p { "Add your session with: aftercare session add --date YYYY-MM-DD --end-time HH:MM" }
-            }
-        };
-    };
-    let end = current.plan.wear_end.with_timezone(&status.zone);
-    let headline = match current.day_index {
-        Some(k) if k > i64::from(current.plan.days_total) => "Last day".to_string(),
-        Some(k) => format!("Day {k} of {}", current.plan.days_total),
-        None if current.future => "Your session is coming up".to_string(),
-        None => "Compression finished — well done".to_string(),
-    };
-    let off = format!(
-        "Stockings off on {} at {}",
-        end.format("%A, %-d %B %Y"),
-        end.format("%H:%M")
-    );
-    let pct = |f: Option<f64>| {
-        f.map(|f| format!("{:.0}%", f * 100.0))
-            .unwrap_or_else(|| "–".into())
-    };
-    let day = pct(current.adherence.day.fraction());
-    let night = pct(current.adherence.night.fraction());
-    let flags = status.red_flags.clone();
-    rsx! {
-        for f in flags {
-            section { class: "card alert", role: "alert",
-                h2 { "{f.symptom.label()}" }
-                p { "{advice(f.level)} {NOT_A_DIAGNOSIS}" }
-            }
-        }
-        section { class: "card", aria_label: "Today",
-            p { class: "day", "{headline}" }
-            p { class: "off", "{off}" }
-            p { class: "muted", "Session {current.session.id} · result photos from {current.photo_due}" }
-        }
-        section { class: "card",
-            h2 { "Adherence" }
-            p { "Day wear: {day} · Night wear: {night}" }
-            ul { class: "dates",
-                for d in current.dates.iter() {
-                    li { key: "{d.date}", "{d.date.format(\"%a %-d %b\")}: {state_label(d.state)}" }
                 }
+            }
+            main { {body} }
+            if show_nav {
+                widgets::Nav { current }
             }
         }
     }

@@ -1,50 +1,571 @@
-//! The Dioxus UI rendered to HTML against a real store, asserting on what a patient reads.
+//! The Dioxus UI against a real store: every screen state rendered and read as a patient
+//! reads it, in English and Spanish, and the main interactions driven through real Dioxus
+//! events (see `dom.rs`), checked afterwards in the store through the CLI.
 
-use super::support::add_session;
-use aftercare::app::FixedClock;
-use aftercare::platform::clock::RunClock;
-use aftercare::ui::{App, Launch, Shared};
-use chrono::{DateTime, Utc};
-use dioxus::prelude::*;
+use super::dom::Page;
+use super::support::{add_session, ok, status_json};
+use aftercare::app::Store;
+use aftercare::domain::backup::Snapshot;
+use aftercare::domain::plan::PlanConfig;
+use aftercare::platform::sled_store::SledStore;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 const TZ: &str = "Europe/Berlin";
 
-fn render(dir: &Path, now: &str) -> String {
-    let clock = RunClock::Fixed(FixedClock {
-        now: DateTime::parse_from_rfc3339(now)
-            .unwrap()
-            .with_timezone(&Utc),
-        zone: TZ.parse().unwrap(),
-    });
-    let shared = Shared(Arc::new(Mutex::new(Launch::open(dir.to_path_buf(), clock))));
-    let mut dom = VirtualDom::new(App).with_root_context(shared);
-    dom.rebuild_in_place();
-    dioxus_ssr::render(&dom)
+fn page(dir: &Path, now: &str, locale: &str) -> Page {
+    Page::open(dir, now, TZ, locale)
+}
+
+fn assert_has(text: &str, wanted: &[&str]) {
+    for w in wanted {
+        assert!(text.contains(w), "missing {w:?} in:\n{text}");
+    }
+}
+
+fn seeded() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
+    dir
+}
+
+/// Everything in the store, read through a fresh `SledStore` after the window let go of it.
+fn stored(dir: &Path) -> Snapshot {
+    let store = SledStore::open(
+        dir,
+        Box::new(super::dom::clock("2026-11-22T21:00:00+01:00", TZ)),
+    )
+    .expect("the store opens");
+    store.load().expect("the store loads")
+}
+
+fn checkin(dir: &Path, at: &str, args: &[&str]) {
+    let mut all = vec!["checkin"];
+    all.extend_from_slice(args);
+    ok(dir, TZ, at, &all);
 }
 
 #[test]
-fn today_shows_the_day_and_when_the_stockings_come_off() {
+fn every_today_state_reads_right_in_english_and_spanish() {
+    // (what, now, English, Spanish)
+    let cases: &[(&str, &str, &[&str], &[&str])] = &[
+        (
+            "day 1",
+            "2026-11-20T18:00:00+01:00",
+            &[
+                "Day 1 of 14",
+                "Stockings off on Friday, 4 December 2026 at 15:30",
+                "13 days and 21 hours to go",
+                "Keep them on day and night.",
+                "Today's check-in",
+                "Not recorded yet.",
+                "Check in now",
+                "Take your result photos on Saturday, 20 February 2027",
+            ],
+            &[
+                "Día 1 de 14",
+                "Fuera las medias el viernes, 4 de diciembre de 2026 a las 15:30",
+                "Faltan 13 días y 21 horas",
+                "Llévelas puestas de día y de noche.",
+                "Registro de hoy",
+                "Registrar ahora",
+                "sábado, 20 de febrero de 2027",
+            ],
+        ),
+        (
+            "mid-plan",
+            "2026-11-27T10:00:00+01:00",
+            &[
+                "Day 8 of 14",
+                "7 days and 5 hours to go",
+                "7 earlier dates are not recorded yet.",
+            ],
+            &[
+                "Día 8 de 14",
+                "Faltan 7 días y 5 horas",
+                "7 fechas anteriores aún no están registradas.",
+            ],
+        ),
+        (
+            "final morning",
+            "2026-12-04T09:00:00+01:00",
+            &[
+                "Last day",
+                "Stockings off on Friday, 4 December 2026 at 15:30",
+                "6 hours to go",
+            ],
+            &["Último día", "Faltan 6 horas"],
+        ),
+        (
+            "after the plan",
+            "2026-12-10T20:00:00+01:00",
+            &[
+                "Compression finished — well done",
+                "The stockings came off on Friday, 4 December 2026 at 15:30",
+                "Result photos",
+            ],
+            &[
+                "Compresión terminada: ¡bien hecho!",
+                "Las medias se retiraron el viernes, 4 de diciembre de 2026 a las 15:30",
+                "Fotos del resultado",
+            ],
+        ),
+        (
+            "three months on",
+            "2027-02-20T11:00:00+01:00",
+            &["It is time for your result photos"],
+            &["Es el momento de las fotos del resultado"],
+        ),
+        (
+            "future session",
+            "2026-11-10T09:00:00+01:00",
+            &[
+                "Your session is coming up",
+                "Your session: Friday, 20 November 2026 at 15:30",
+                "Before your session",
+                "Stockings measured",
+                "Stockings ready to bring",
+            ],
+            &[
+                "Su sesión se acerca",
+                "Su sesión: viernes, 20 de noviembre de 2026 a las 15:30",
+                "Antes de su sesión",
+                "Medias medidas",
+            ],
+        ),
+    ];
+    let dir = seeded();
+    for (what, now, en, es) in cases {
+        let english = page(dir.path(), now, "en-GB").text();
+        assert_has(&english, en);
+        assert!(
+            !english.contains("Día "),
+            "{what}: Spanish in English:\n{english}"
+        );
+        let spanish = page(dir.path(), now, "es-ES").text();
+        assert_has(&spanish, es);
+        assert!(
+            !spanish.contains("Day "),
+            "{what}: English in Spanish:\n{spanish}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_app_opens_on_set_up_in_the_system_language() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(render(dir.path(), "2026-11-20T18:00:00+01:00").contains("No treatment recorded yet"));
-    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
-    let html = render(dir.path(), "2026-11-22T20:00:00+01:00");
-    assert!(html.contains("Day 3 of 14"), "{html}");
-    assert!(
-        html.contains("Stockings off on Friday, 4 December 2026 at 15:30"),
-        "{html}"
+    let en = page(dir.path(), "2026-11-20T18:00:00+01:00", "en-US").text();
+    assert_has(
+        &en,
+        &[
+            "Welcome to Aftercare",
+            "Treatment date",
+            "Save my treatment",
+            "Left: calf, front",
+        ],
     );
-    let after = render(dir.path(), "2026-12-10T20:00:00+01:00");
-    assert!(after.contains("Compression finished"), "{after}");
+    let es = page(dir.path(), "2026-11-20T18:00:00+01:00", "es-MX").text();
+    assert_has(
+        &es,
+        &[
+            "Bienvenido a Aftercare",
+            "Fecha del tratamiento",
+            "Guardar mi tratamiento",
+            "Izquierda: pantorrilla, delante",
+        ],
+    );
 }
 
 #[test]
-fn a_damaged_store_opens_the_recovery_screen() {
+fn a_red_flag_stays_on_today_for_48_hours_and_opens_the_advisory() {
+    let dir = seeded();
+    ok(
+        dir.path(),
+        TZ,
+        "2026-11-20T18:00:00+01:00",
+        &["session", "list"],
+    );
+    checkin(
+        dir.path(),
+        "2026-11-22T20:00:00+01:00",
+        &[
+            "--date",
+            "2026-11-22",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+            "--symptom",
+            "one-leg-pain-swelling",
+        ],
+    );
+    let mut p = page(dir.path(), "2026-11-23T08:00:00+01:00", "en-GB");
+    assert_has(
+        &p.text(),
+        &[
+            "You reported a warning sign",
+            "Pain, swelling or warmth in one calf or thigh — reported Sun 22 Nov at 20:00",
+        ],
+    );
+    p.click("see-advice");
+    let text = p.text();
+    assert_has(
+        &text,
+        &[
+            "Contact your clinic today",
+            "Loosen or remove the stocking if it is too tight, and contact your clinic today.",
+            "This is guidance, not a diagnosis.",
+            "Add your clinic's phone number in Settings",
+        ],
+    );
+    assert!(p.html().contains("role=\"alertdialog\""), "{}", p.html());
+    drop(p);
+    let es = page(dir.path(), "2026-11-23T08:00:00+01:00", "es-ES").text();
+    assert_has(
+        &es,
+        &[
+            "Ha indicado una señal de alarma",
+            "Dolor, hinchazón o calor en una pantorrilla o un muslo",
+        ],
+    );
+    let later = page(dir.path(), "2026-11-24T20:01:00+01:00", "en-GB").text();
+    assert!(!later.contains("warning sign"), "after 48 hours:\n{later}");
+}
+
+#[test]
+fn the_check_in_flow_saves_what_the_patient_chose() {
+    let dir = seeded();
+    let mut p = page(dir.path(), "2026-11-22T20:30:00+01:00", "en-GB");
+    p.click("checkin-today");
+    assert_has(
+        &p.text(),
+        &[
+            "Check-in for Sunday, 22 November 2026",
+            "The night before Sun 22 Nov",
+            "During the day of Sun 22 Nov",
+        ],
+    );
+    p.change("night-all", "all");
+    p.change("day-off", "off");
+    // Minutes and a reason appear only once "taken off briefly" is chosen.
+    p.input("day-minutes", "25");
+    p.change("day-reason", "shower");
+    p.input("walking", "35");
+    p.change("symptom-bruising", "true");
+    p.input("note", "Itchy after the shower");
+    p.submit("checkin-form");
+    assert_has(
+        &p.text(),
+        &[
+            "Check-in for Sunday, 22 November 2026 saved.",
+            "Recorded: taken off for a while.",
+        ],
+    );
+    drop(p);
+    let status = status_json(dir.path(), TZ, "2026-11-22T21:00:00+01:00");
+    let dates = status["sessions"][0]["dates"].as_array().unwrap();
+    let d = dates.iter().find(|d| d["date"] == "2026-11-22").unwrap();
+    assert_eq!(d["state"], "partial", "{d}");
+    assert_eq!(d["day"]["worn"], "off-briefly", "{d}");
+    assert_eq!(d["day"]["minutes"], 25, "{d}");
+    assert_eq!(d["day"]["reason"], "shower", "{d}");
+    assert_eq!(d["night"]["worn"], "all-the-time", "{d}");
+    assert_eq!(d["walking_minutes"], 35, "{d}");
+    assert_eq!(d["symptoms"][0], "bruising", "{d}");
+    let snap = stored(dir.path());
+    assert_eq!(snap.checkins.len(), 1);
+    assert_eq!(snap.checkins[0].current.note, "Itchy after the shower");
+}
+
+#[test]
+fn an_edit_keeps_history_and_a_late_entry_is_marked() {
+    let dir = seeded();
+    let mut p = page(dir.path(), "2026-11-24T19:00:00+01:00", "en-GB");
+    p.click("record-2026-11-21");
+    assert_has(
+        &p.text(),
+        &["Check-in for Saturday, 21 November 2026", "late entry"],
+    );
+    p.change("night-all", "all");
+    p.change("day-all", "all");
+    p.submit("checkin-form");
+    p.click("nav-plan");
+    p.click("date-2026-11-20-2026-11-21");
+    assert_has(&p.text(), &["You are changing an earlier answer"]);
+    p.change("day-not", "not");
+    p.submit("checkin-form");
+    p.click("nav-plan");
+    assert_has(
+        &p.text(),
+        &["Sat 21 Nov: taken off for a while (late entry, edited)"],
+    );
+    drop(p);
+    let status = status_json(dir.path(), TZ, "2026-11-24T20:00:00+01:00");
+    let d = status["sessions"][0]["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["date"] == "2026-11-21")
+        .cloned()
+        .unwrap();
+    assert_eq!(d["late"], true, "{d}");
+    assert_eq!(d["edited"], true, "{d}");
+}
+
+#[test]
+fn ticking_a_warning_sign_opens_the_advisory_at_once_and_keeps_the_form() {
+    let dir = seeded();
+    ok(
+        dir.path(),
+        TZ,
+        "2026-11-22T20:00:00+01:00",
+        &["session", "list"],
+    );
+    let mut p = page(dir.path(), "2026-11-22T20:30:00+01:00", "en-GB");
+    p.click("nav-settings");
+    p.input("set-clinic-phone", "+49 30 1234567");
+    p.input("set-clinic-name", "Vein Clinic Mitte");
+    p.submit("clinic-form");
+    assert_has(&p.text(), &["Clinic contact saved."]);
+    p.click("nav-checkin");
+    p.change("night-all", "all");
+    p.change("day-all", "all");
+    p.change("symptom-chest-pain", "true");
+    let text = p.text();
+    assert_has(
+        &text,
+        &[
+            "Call emergency services now",
+            "This is guidance, not a diagnosis.",
+            "Chest pain",
+            "Call Vein Clinic Mitte",
+        ],
+    );
+    assert_eq!(
+        p.attr("call-clinic", "href").as_deref(),
+        Some("tel:+49301234567")
+    );
+    assert_eq!(p.attr("call-emergency", "href").as_deref(), Some("tel:112"));
+    p.click("advisory-back");
+    // The answers given before the advisory are still there; saving records the symptom.
+    p.submit("checkin-form");
+    assert_has(
+        &p.text(),
+        &["saved", "You reported a warning sign", "Chest pain"],
+    );
+    drop(p);
+    let status = status_json(dir.path(), TZ, "2026-11-22T21:00:00+01:00");
+    assert_eq!(status["red_flags"][0]["symptom"], "chest-pain", "{status}");
+    assert_eq!(status["red_flags"][0]["level"], "emergency", "{status}");
+}
+
+#[test]
+fn set_up_through_the_leg_diagram_saves_a_session_with_its_plan() {
     let dir = tempfile::tempdir().unwrap();
-    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
+    let mut p = page(dir.path(), "2026-11-20T18:00:00+01:00", "en-GB");
+    assert_eq!(p.attr("setup-date", "value").as_deref(), Some("2026-11-20"));
+    assert_eq!(p.attr("setup-time", "value").as_deref(), Some("18:00"));
+    assert_eq!(
+        p.attr("area-left-calf-back", "role").as_deref(),
+        Some("checkbox")
+    );
+    assert_eq!(
+        p.attr("area-left-calf-back", "tabindex").as_deref(),
+        Some("0")
+    );
+    p.click("area-left-calf-back");
+    p.click("area-right-knee");
+    p.click("area-right-ankle");
+    p.click("area-right-ankle");
+    assert_eq!(
+        p.attr("area-left-calf-back", "aria-checked").as_deref(),
+        Some("true")
+    );
+    assert_has(&p.text(), &["Chosen: Left: calf, back, Right: knee"]);
+    p.input("setup-time", "15:30");
+    p.change("setup-class", "2");
+    p.change("setup-length", "thigh");
+    p.input("clinic-name", "Vein Clinic");
+    p.input("days-continuous", "3");
+    p.input("days-daytime", "11");
+    p.submit("setup-form");
+    let text = p.text();
+    assert_has(
+        &text,
+        &[
+            "Saved. Your plan has started.",
+            "Day 1 of 14",
+            "Stockings off on Friday, 4 December 2026 at 15:30",
+        ],
+    );
+    drop(p);
+    let snap = stored(dir.path());
+    let s = &snap.sessions[0];
+    let areas: Vec<String> = s.areas.iter().map(|a| a.id()).collect();
+    assert_eq!(areas, ["left-calf-back", "right-knee"]);
+    assert_eq!(
+        s.plan,
+        PlanConfig::parse_phases(14, "3:continuous,11:daytime").unwrap()
+    );
+    assert_eq!(s.end_time.format("%H:%M").to_string(), "15:30");
+    assert_eq!(s.stockings.class.as_deref(), Some("2"));
+    assert_eq!(s.stockings.length.as_deref(), Some("thigh"));
+    assert_eq!(s.clinic.name.as_deref(), Some("Vein Clinic"));
+}
+
+#[test]
+fn a_future_session_shows_the_checklist_and_ticks_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = page(dir.path(), "2026-11-10T09:00:00+01:00", "en-GB");
+    p.input("setup-date", "2026-11-20");
+    p.input("setup-time", "15:30");
+    p.submit("setup-form");
+    assert_has(
+        &p.text(),
+        &[
+            "Here is your checklist",
+            "Your session is coming up",
+            "Stockings ordered",
+        ],
+    );
+    p.change("checklist-measured", "true");
+    assert_eq!(
+        p.attr("checklist-measured", "checked").as_deref(),
+        Some("true")
+    );
+    drop(p);
+    let status = status_json(dir.path(), TZ, "2026-11-10T09:00:00+01:00");
+    assert_eq!(
+        status["sessions"][0]["checklist_open"],
+        serde_json::json!(["ordered", "ready"]),
+        "{status}"
+    );
+}
+
+#[test]
+fn bad_input_gets_a_clear_banner_and_nothing_is_saved() {
+    let dir = seeded();
+    let mut p = page(dir.path(), "2026-11-22T20:30:00+01:00", "en-GB");
+    p.click("nav-checkin");
+    p.change("night-all", "all");
+    p.change("day-off", "off");
+    p.submit("checkin-form");
+    assert_has(
+        &p.text(),
+        &[
+            "That did not work: Please give the minutes the stockings were off (Today).",
+            "Nothing was changed.",
+        ],
+    );
+    p.input("day-minutes", "twenty");
+    p.change("day-reason", "pain");
+    p.submit("checkin-form");
+    assert_has(&p.text(), &["'twenty' is not a number of minutes."]);
+    p.click("nav-plan");
+    p.click("add-session");
+    p.input("days-continuous", "40");
+    p.input("days-daytime", "5");
+    p.submit("setup-form");
+    assert_has(
+        &p.text(),
+        &["The plan must have between 1 and 42 days in total."],
+    );
+    drop(p);
+    let status = status_json(dir.path(), TZ, "2026-11-22T21:00:00+01:00");
+    assert_eq!(status["sessions"].as_array().unwrap().len(), 1);
+    assert!(stored(dir.path()).checkins.is_empty());
+}
+
+#[test]
+fn settings_change_the_language_and_the_clock_and_are_kept() {
+    let dir = seeded();
+    let mut p = page(dir.path(), "2026-11-22T20:30:00+01:00", "en-GB");
+    p.click("nav-settings");
+    p.change("set-language", "es");
+    p.change("set-clock", "12");
+    p.input("set-checkin", "19:15");
+    p.submit("settings-form");
+    assert_has(&p.text(), &["Ajustes guardados.", "Idioma"]);
+    p.click("nav-today");
+    assert_has(&p.text(), &["Día 3 de 14", "a las 3:30 p. m."]);
+    drop(p);
+    // Kept in the store: a new window opens in Spanish with a 12-hour clock.
+    let again = page(dir.path(), "2026-11-22T20:30:00+01:00", "en-GB").text();
+    assert_has(&again, &["Día 3 de 14"]);
+    let reminders = ok(
+        dir.path(),
+        TZ,
+        "2026-11-23T08:00:00+01:00",
+        &["reminders", "--json"],
+    );
+    assert!(
+        reminders.contains("2026-11-23T19:15:00+01:00"),
+        "{reminders}"
+    );
+}
+
+#[test]
+fn the_inbox_shows_what_fell_due_while_closed_until_opened() {
+    let dir = seeded();
+    let mut p = page(dir.path(), "2026-11-21T21:00:00+01:00", "en-GB");
+    let id = "checkin:2026-11-20:2026-11-21";
+    assert_has(&p.text(), &["While Aftercare was closed"]);
+    p.click(&format!("inbox-open-{id}"));
+    assert_has(&p.text(), &["Check-in for Saturday, 21 November 2026"]);
+    drop(p);
+    let p = page(dir.path(), "2026-11-21T21:05:00+01:00", "en-GB");
+    assert!(
+        p.find(&format!("inbox-open-{id}")).is_none(),
+        "{}",
+        p.text()
+    );
+}
+
+#[test]
+fn backup_delete_all_and_restore_from_settings() {
+    let dir = seeded();
+    checkin(
+        dir.path(),
+        "2026-11-21T20:00:00+01:00",
+        &["--date", "2026-11-21", "--day", "worn", "--night", "worn"],
+    );
+    let mut p = page(dir.path(), "2026-11-22T20:30:00+01:00", "en-GB");
+    p.click("nav-settings");
+    p.click("save-backup");
+    let file = dir
+        .path()
+        .join("exports/aftercare-backup-2026-11-22-2030.json");
+    assert_has(
+        &p.text(),
+        &["Backup saved to", "aftercare-backup-2026-11-22-2030.json"],
+    );
+    assert!(file.exists());
+    p.click("delete-all");
+    assert_has(&p.text(), &["It cannot be undone."]);
+    p.click("delete-confirm");
+    assert_has(&p.text(), &["All data deleted.", "Welcome to Aftercare"]);
+    drop(p);
+    let empty = status_json(dir.path(), TZ, "2026-11-22T20:31:00+01:00");
+    assert_eq!(empty["sessions"].as_array().unwrap().len(), 0);
+    let restored = ok(
+        dir.path(),
+        TZ,
+        "2026-11-22T20:32:00+01:00",
+        &["restore", file.to_str().unwrap(), "--yes"],
+    );
+    assert!(!restored.is_empty());
+    let back = status_json(dir.path(), TZ, "2026-11-22T20:33:00+01:00");
+    assert_eq!(back["sessions"].as_array().unwrap().len(), 1, "{back}");
+}
+
+#[test]
+fn a_damaged_store_opens_the_recovery_screen_and_recovers() {
+    let dir = seeded();
     std::fs::remove_dir_all(dir.path().join("store")).unwrap();
-    let html = render(dir.path(), "2026-11-22T20:00:00+01:00");
-    assert!(html.contains("Your data needs repair"), "{html}");
-    assert!(html.contains("Restore from automatic backup"), "{html}");
+    let mut p = page(dir.path(), "2026-11-22T20:00:00+01:00", "en-GB");
+    assert_has(
+        &p.text(),
+        &["Your data needs repair", "Restore from automatic backup"],
+    );
+    p.click("recover");
+    assert_has(&p.text(), &["Day 3 of 14"]);
 }

@@ -1,0 +1,363 @@
+//! The one app state behind one signal, and the intents components send. `apply` turns an
+//! intent into a use-case call on `app::Aftercare` and then reloads what the screens show;
+//! an error becomes a banner with a way forward, never a panic.
+
+use super::{Launch, Shared, Startup};
+use crate::app::{AppError, Clock, RestorePreview};
+use crate::domain::checkin::CheckInDraft;
+use crate::domain::delivery::DeliveryState;
+use crate::domain::i18n::{fill, Locale};
+use crate::domain::reminders::{Reminder, ReminderKind};
+use crate::domain::session::{ChecklistItem, Clinic, SessionDraft};
+use crate::domain::settings::Settings;
+use crate::domain::status::Status;
+use crate::domain::symptoms::Symptom;
+use chrono::NaiveDate;
+use dioxus::prelude::*;
+use std::path::PathBuf;
+
+/// Which screen is showing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    Today,
+    /// The check-in of one date of one session; `None` picks today's.
+    CheckIn(Option<(String, NaiveDate)>),
+    /// The red-flag advisory for recently reported symptoms (from Today).
+    Advisory(Vec<Symptom>),
+    Plan,
+    Settings,
+    Setup,
+    Share,
+    Photos,
+}
+
+/// A message at the top of the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Banner {
+    pub error: bool,
+    pub text: String,
+}
+
+/// What the screens show, loaded from the app after every change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Data {
+    pub status: Status,
+    /// Sessions whose plan could not be resolved, said beside the rest.
+    pub problems: Vec<String>,
+    pub settings: Settings,
+    pub inbox: Vec<Reminder>,
+    pub locale: Locale,
+}
+
+/// The store as the window sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loaded {
+    Ready(Box<Data>),
+    /// The store is damaged; the message says what the automatic backup holds.
+    Recovery(String),
+    /// The store cannot be used at all.
+    Problem(String),
+}
+
+/// The whole UI state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UiState {
+    pub screen: Screen,
+    pub banner: Option<Banner>,
+    pub loaded: Loaded,
+    /// A backup file checked and waiting for the patient's confirmation.
+    pub pending_restore: Option<PendingRestore>,
+    /// The system locale, for the language and clock format the settings leave open.
+    pub system_locale: String,
+    /// The notification service found at start, if any (desktop).
+    pub notifications: Option<String>,
+}
+
+/// A restore the patient has not confirmed yet.
+#[derive(Debug, Clone)]
+pub struct PendingRestore(pub RestorePreview);
+
+impl PartialEq for PendingRestore {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.incoming.snapshot == other.0.incoming.snapshot
+    }
+}
+
+impl UiState {
+    /// The state right after start.
+    pub fn new(shared: &Shared) -> UiState {
+        let launch = shared.lock();
+        let mut state = UiState {
+            screen: Screen::Today,
+            banner: None,
+            loaded: Loaded::Problem(String::new()),
+            pending_restore: None,
+            system_locale: launch.system_locale.clone(),
+            notifications: launch.notifications.clone(),
+        };
+        state.loaded = load(&launch, &state.system_locale);
+        if let Loaded::Ready(data) = &state.loaded {
+            if data.status.sessions.is_empty() {
+                state.screen = Screen::Setup;
+            }
+        }
+        state
+    }
+
+    /// Today's date in the device's zone, once the store is loaded.
+    pub fn loaded_today(&self) -> Option<NaiveDate> {
+        match &self.loaded {
+            Loaded::Ready(d) => Some(d.status.today),
+            _ => None,
+        }
+    }
+
+    /// The locale in force: the settings' choices, else the system's.
+    pub fn locale(&self) -> Locale {
+        match &self.loaded {
+            Loaded::Ready(d) => d.locale,
+            _ => Locale::choose(None, None, &self.system_locale),
+        }
+    }
+}
+
+fn load(launch: &Launch, system_locale: &str) -> Loaded {
+    let app = match &launch.state {
+        Startup::Ready(app) => app,
+        Startup::Damaged(m) => return Loaded::Recovery(m.clone()),
+        Startup::Failed(m) => return Loaded::Problem(m.clone()),
+    };
+    let loaded = (|| -> Result<Data, AppError> {
+        let snap = app.snapshot()?;
+        let (status, problems) = app.status()?;
+        let inbox = app.inbox()?;
+        let locale = Locale::choose(
+            snap.settings.language.as_deref(),
+            snap.settings.hour24,
+            system_locale,
+        );
+        Ok(Data {
+            status,
+            problems,
+            settings: snap.settings,
+            inbox,
+            locale,
+        })
+    })();
+    match loaded {
+        Ok(d) => Loaded::Ready(Box::new(d)),
+        Err(e) => Loaded::Problem(e.to_string()),
+    }
+}
+
+/// What a component asks for.
+#[derive(Debug, Clone)]
+pub enum Intent {
+    Go(Screen),
+    DismissBanner,
+    AddSession(Box<SessionDraft>),
+    RecordCheckIn {
+        session: String,
+        date: NaiveDate,
+        draft: CheckInDraft,
+    },
+    MarkChecklist {
+        session: String,
+        item: ChecklistItem,
+    },
+    SaveSettings(Settings),
+    SaveClinic {
+        session: String,
+        clinic: Clinic,
+    },
+    OpenReminder(Reminder),
+    DismissReminders(Vec<Reminder>),
+    SaveBackup,
+    PreviewRestore(PathBuf),
+    ConfirmRestore,
+    CancelRestore,
+    DeleteAll,
+    Recover,
+    /// A form found a problem before anything was sent.
+    Invalid(String),
+}
+
+/// The handle components use: the shared app and the state signal.
+#[derive(Clone)]
+pub struct Ui {
+    pub shared: Shared,
+    pub state: Signal<UiState>,
+}
+
+impl Ui {
+    /// Carries out an intent and updates the state.
+    pub fn send(&self, intent: Intent) {
+        let mut signal = self.state;
+        let mut next = signal.peek().clone();
+        apply(&self.shared, &mut next, intent);
+        signal.set(next);
+    }
+
+    /// The locale in force.
+    pub fn locale(&self) -> Locale {
+        self.state.read().locale()
+    }
+}
+
+fn ok(state: &mut UiState, text: impl Into<String>) {
+    state.banner = Some(Banner {
+        error: false,
+        text: text.into(),
+    });
+}
+
+/// Carries out `intent` against the app in `shared`, then reloads `state`.
+pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
+    let locale = state.locale();
+    let t = locale.t();
+    let mut launch = shared.lock();
+    let export_dir = launch.export_dir.clone();
+    let mut settings_saved = false;
+    if let Intent::Recover = intent {
+        launch.recover();
+        state.loaded = load(&launch, &state.system_locale);
+        state.screen = Screen::Today;
+        return;
+    }
+    let result: Result<(), String> = match &mut launch.state {
+        Startup::Ready(app) => {
+            let app = app.as_mut();
+            match intent {
+                Intent::Go(screen) => {
+                    state.screen = screen;
+                    state.banner = None;
+                    Ok(())
+                }
+                Intent::DismissBanner => {
+                    state.banner = None;
+                    Ok(())
+                }
+                Intent::Invalid(message) => Err(message),
+                Intent::AddSession(draft) => app
+                    .add_session(*draft)
+                    .map(|s| {
+                        let future = s.is_future(app.clock().now());
+                        ok(
+                            state,
+                            if future {
+                                t.setup_saved_future
+                            } else {
+                                t.setup_saved
+                            },
+                        );
+                        state.screen = Screen::Today;
+                    })
+                    .map_err(|e| e.to_string()),
+                Intent::RecordCheckIn {
+                    session,
+                    date,
+                    draft,
+                } => app
+                    .record_checkin(Some(&session), date, draft)
+                    .map(|_| {
+                        ok(
+                            state,
+                            fill(t.checkin_saved, &[("date", &locale.date_long(date))]),
+                        );
+                        state.screen = Screen::Today;
+                    })
+                    .map_err(|e| e.to_string()),
+                Intent::MarkChecklist { session, item } => app
+                    .mark_checklist(&session, &[item])
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                Intent::SaveSettings(settings) => app
+                    .save_settings(settings)
+                    .map(|_| settings_saved = true)
+                    .map_err(|e| e.to_string()),
+                Intent::SaveClinic { session, clinic } => app
+                    .update_clinic(&session, clinic)
+                    .map(|_| ok(state, t.clinic_saved))
+                    .map_err(|e| e.to_string()),
+                Intent::OpenReminder(reminder) => app
+                    .mark_reminders(std::slice::from_ref(&reminder), DeliveryState::Opened)
+                    .map(|_| {
+                        state.banner = None;
+                        state.screen = match reminder.kind {
+                            ReminderKind::Checkin | ReminderKind::CheckinFollowup => {
+                                Screen::CheckIn(Some((reminder.session.clone(), reminder.date)))
+                            }
+                            ReminderKind::Photo | ReminderKind::PhotoFollowup => Screen::Photos,
+                            _ => Screen::Today,
+                        };
+                    })
+                    .map_err(|e| e.to_string()),
+                Intent::DismissReminders(reminders) => app
+                    .mark_reminders(&reminders, DeliveryState::Dismissed)
+                    .map_err(|e| e.to_string()),
+                Intent::SaveBackup => save_backup(app, &export_dir).map(|path| {
+                    ok(
+                        state,
+                        fill(t.backup_saved, &[("path", &path.display().to_string())]),
+                    )
+                }),
+                Intent::PreviewRestore(path) => std::fs::read(&path)
+                    .map_err(|e| format!("{}: {e}", path.display()))
+                    .and_then(|bytes| app.preview_restore(&bytes).map_err(|e| e.to_string()))
+                    .map(|preview| {
+                        state.banner = None;
+                        state.pending_restore = Some(PendingRestore(preview));
+                    }),
+                Intent::ConfirmRestore => match state.pending_restore.take() {
+                    Some(PendingRestore(preview)) => app
+                        .restore(preview)
+                        .map(|_| ok(state, t.restore_done))
+                        .map_err(|e| e.to_string()),
+                    None => Ok(()),
+                },
+                Intent::CancelRestore => {
+                    state.pending_restore = None;
+                    Ok(())
+                }
+                Intent::DeleteAll => app
+                    .delete_all()
+                    .map(|_| {
+                        ok(state, t.delete_done);
+                        state.screen = Screen::Setup;
+                    })
+                    .map_err(|e| e.to_string()),
+                Intent::Recover => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    };
+    state.loaded = load(&launch, &state.system_locale);
+    if settings_saved {
+        // Said in the language just chosen.
+        ok(state, state.locale().t().settings_saved);
+    }
+    if let Err(message) = result {
+        let t = state.locale().t();
+        state.banner = Some(Banner {
+            error: true,
+            text: format!("{} {message}. {}", t.error_prefix, t.error_way_forward),
+        });
+    }
+}
+
+fn save_backup<S: crate::app::Store, C: crate::app::Clock>(
+    app: &crate::app::Aftercare<S, C>,
+    dir: &std::path::Path,
+) -> Result<PathBuf, String> {
+    let bytes = app.backup().map_err(|e| e.to_string())?;
+    let clock = app.clock();
+    let stamp = clock
+        .now()
+        .with_timezone(&clock.zone())
+        .format("%Y-%m-%d-%H%M");
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join(format!("aftercare-backup-{stamp}.json"));
+    crate::platform::files::write_atomic(&path, &bytes)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
