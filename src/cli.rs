@@ -32,8 +32,24 @@ pub struct Cli {
     /// Use this instant as "now" (RFC 3339, e.g. 2026-11-25T20:00:00+01:00).
     #[arg(long, env = "AFTERCARE_NOW", global = true, value_parser = parse_now)]
     pub now: Option<DateTime<FixedOffset>>,
+    /// Open the app on this screen (what a notification opens).
+    #[arg(long, value_enum)]
+    pub open: Option<OpenScreen>,
+    /// Print the first frame's heading as read back from the webview (`print`), and exit
+    /// right after it (`exit`): for the smoke test and the start-up benchmark.
+    #[arg(long, env = "AFTERCARE_FIRST_FRAME", value_enum, hide = true)]
+    pub first_frame: Option<crate::ui::FirstFrame>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// A screen the app can open on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OpenScreen {
+    Today,
+    Checkin,
+    Plan,
+    Settings,
 }
 
 #[derive(Debug, Subcommand)]
@@ -310,7 +326,15 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         })?,
     };
     let Some(command) = cli.command else {
-        return Ok(Outcome::Launch(crate::ui::Launch::open(dir, clock)));
+        let mut launch = crate::ui::Launch::open(dir, clock);
+        launch.first_screen = cli.open.map(|o| match o {
+            OpenScreen::Today => crate::ui::state::Screen::Today,
+            OpenScreen::Checkin => crate::ui::state::Screen::CheckIn(None),
+            OpenScreen::Plan => crate::ui::state::Screen::Plan,
+            OpenScreen::Settings => crate::ui::state::Screen::Settings,
+        });
+        launch.first_frame = cli.first_frame;
+        return Ok(Outcome::Launch(launch));
     };
     if let Command::Recover = command {
         let (store, aside) = SledStore::recover(&dir, Box::new(clock))?;

@@ -260,6 +260,7 @@ catalogue! {
     checkin_now => "Check in now", "Registrar ahora";
     checkin_edit => "Edit today's check-in", "Modificar el registro de hoy";
     earlier_open => "{count} earlier dates are not recorded yet.", "{count} fechas anteriores aún no están registradas.";
+    earlier_open_single => "One earlier date is not recorded yet.", "Una fecha anterior aún no está registrada.";
     earlier_open_one => "Yesterday is not recorded yet.", "Ayer aún no está registrado.";
     record_earlier => "Record {date}", "Registrar {date}";
     inbox_title => "While Aftercare was closed", "Mientras Aftercare estaba cerrada";

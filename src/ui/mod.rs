@@ -43,7 +43,27 @@ pub struct Launch {
     pub export_dir: PathBuf,
     /// The notification service found at start (desktop), if any.
     pub notifications: Option<String>,
+    /// The screen to open on instead of Today.
+    pub first_screen: Option<Screen>,
+    /// Report the first frame (smoke test, start-up benchmark).
+    pub first_frame: Option<FirstFrame>,
 }
+
+/// What to do once the first frame is on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FirstFrame {
+    /// Print `aftercare-first-frame: <heading>` and keep running.
+    Print,
+    /// Print it and exit.
+    Exit,
+}
+
+/// Runs in the webview after two animation frames, so the page has been painted.
+const FIRST_FRAME_JS: &str = r#"
+await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+const h = document.querySelector("main h1");
+return h ? h.textContent : "";
+"#;
 
 impl Launch {
     /// Opens the store in `dir`; a damaged or busy store becomes a screen, not a crash.
@@ -62,6 +82,8 @@ impl Launch {
             state,
             system_locale: crate::platform::locale::system_locale(),
             notifications: None,
+            first_screen: None,
+            first_frame: None,
         }
     }
 
@@ -123,6 +145,24 @@ pub fn App() -> Element {
     let ui = use_context_provider(|| Ui {
         shared: shared.clone(),
         state,
+    });
+    let first_frame = shared.lock().first_frame;
+    use_effect(move || {
+        if let Some(mode) = first_frame {
+            spawn(async move {
+                use std::io::Write;
+                let heading = match document::eval(FIRST_FRAME_JS).await {
+                    Ok(v) => v.as_str().unwrap_or_default().to_string(),
+                    Err(e) => format!("(no heading: {e})"),
+                };
+                let mut out = std::io::stdout();
+                let _ = writeln!(out, "aftercare-first-frame: {heading}");
+                let _ = out.flush();
+                if mode == FirstFrame::Exit {
+                    std::process::exit(0);
+                }
+            });
+        }
     });
     let st = state.read();
     let locale = st.locale();

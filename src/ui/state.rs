@@ -96,6 +96,9 @@ impl UiState {
             notifications: launch.notifications.clone(),
         };
         state.loaded = load(&launch, &state.system_locale);
+        if let Some(screen) = launch.first_screen.clone() {
+            state.screen = screen;
+        }
         if let Loaded::Ready(data) = &state.loaded {
             if data.status.sessions.is_empty() {
                 state.screen = Screen::Setup;

@@ -82,6 +82,42 @@ pub fn Today() -> Element {
                 }
             }
         }
+        if current.future {
+            FutureSession { current: current.clone() }
+        } else if let Some(k) = current.day_index {
+            {
+                let n = u32::from(current.plan.days_total);
+                let headline = if k > i64::from(n) {
+                    t.last_day.to_string()
+                } else {
+                    fill(t.day_k_of_n, &[("k", &k.to_string()), ("n", &n.to_string())])
+                };
+                let done = u32::try_from(k.clamp(0, i64::from(n))).unwrap_or(0);
+                let ring_label = fill(t.progress_label, &[("done", &done.to_string()), ("n", &n.to_string())]);
+                let off = fill(t.stockings_off_at, &[("date", &end_text.0), ("time", &end_text.1)]);
+                let left = remaining(t, current.plan.wear_end.with_timezone(&Utc) - status.now);
+                let phase = current.phase.map(|p| t.phase(p)).unwrap_or("");
+                rsx! {
+                    section { class: "card hero", aria_labelledby: "headline",
+                        ProgressRing { done, total: n, label: ring_label }
+                        div {
+                            h1 { id: "headline", class: "day", "{headline}" }
+                            p { class: "off", "{off}" }
+                            p { class: "muted", "{left}" }
+                            p { "{phase}" }
+                        }
+                    }
+                }
+            }
+            CheckInCard { current: current.clone() }
+        } else {
+            section { class: "card hero",
+                h1 { class: "day", "{t.finished}" }
+                p { {fill(t.stockings_came_off, &[("date", &end_text.0), ("time", &end_text.1)])} }
+                p { "{t.well_done_body}" }
+            }
+            CheckInCard { current: current.clone() }
+        }
         if !inbox.is_empty() {
             section { class: "card", aria_labelledby: "inbox-title",
                 h2 { id: "inbox-title", "{t.inbox_title}" }
@@ -131,42 +167,6 @@ pub fn Today() -> Element {
                 }
             }
         }
-        if current.future {
-            FutureSession { current: current.clone() }
-        } else if let Some(k) = current.day_index {
-            {
-                let n = u32::from(current.plan.days_total);
-                let headline = if k > i64::from(n) {
-                    t.last_day.to_string()
-                } else {
-                    fill(t.day_k_of_n, &[("k", &k.to_string()), ("n", &n.to_string())])
-                };
-                let done = u32::try_from(k.clamp(0, i64::from(n))).unwrap_or(0);
-                let ring_label = fill(t.progress_label, &[("done", &done.to_string()), ("n", &n.to_string())]);
-                let off = fill(t.stockings_off_at, &[("date", &end_text.0), ("time", &end_text.1)]);
-                let left = remaining(t, current.plan.wear_end.with_timezone(&Utc) - status.now);
-                let phase = current.phase.map(|p| t.phase(p)).unwrap_or("");
-                rsx! {
-                    section { class: "card hero", aria_labelledby: "headline",
-                        ProgressRing { done, total: n, label: ring_label }
-                        div {
-                            h1 { id: "headline", class: "day", "{headline}" }
-                            p { class: "off", "{off}" }
-                            p { class: "muted", "{left}" }
-                            p { "{phase}" }
-                        }
-                    }
-                }
-            }
-            CheckInCard { current: current.clone() }
-        } else {
-            section { class: "card hero",
-                h1 { class: "day", "{t.finished}" }
-                p { {fill(t.stockings_came_off, &[("date", &end_text.0), ("time", &end_text.1)])} }
-                p { "{t.well_done_body}" }
-            }
-            CheckInCard { current: current.clone() }
-        }
         section { class: "card", aria_labelledby: "photo-title",
             h2 { id: "photo-title", "{t.photo_title}" }
             p {
@@ -212,6 +212,8 @@ fn CheckInCard(current: SessionStatus) -> Element {
     let open_text = if open.len() == 1 && today.and_then(|d| d.pred_opt()) == open.first().copied()
     {
         t.earlier_open_one.to_string()
+    } else if open.len() == 1 {
+        t.earlier_open_single.to_string()
     } else {
         fill(t.earlier_open, &[("count", &open.len().to_string())])
     };
