@@ -13,6 +13,7 @@ use crate::domain::status::{to_json, Status};
 use crate::domain::symptoms::{advice, worst, Symptom, Triage, NOT_A_DIAGNOSIS};
 use crate::domain::time::parse_zone;
 use crate::platform::clock::{device_zone, RunClock, SystemClock};
+use crate::platform::locale::system_locale;
 use crate::platform::paths::default_data_dir;
 use crate::platform::sled_store::{recovery_hint, SledStore};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
@@ -338,7 +339,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     };
     if let Command::Recover = command {
         let (store, aside) = SledStore::recover(&dir, Box::new(clock))?;
-        let app = Aftercare::new(store, clock);
+        let app = Aftercare::new(store, clock).with_system_locale(&system_locale());
         println!(
             "Restored {} from the automatic backup; the damaged store is kept in {}",
             app.snapshot()?.summary(),
@@ -347,7 +348,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         return Ok(Outcome::Done);
     }
     let store = SledStore::open(&dir, Box::new(clock))?;
-    let mut app = Aftercare::new(store, clock);
+    let mut app = Aftercare::new(store, clock).with_system_locale(&system_locale());
     let mut out = std::io::stdout().lock();
     let print = |out: &mut std::io::StdoutLock, text: String| {
         let _ = writeln!(out, "{text}");

@@ -7,7 +7,7 @@ pub mod store;
 use crate::domain::backup::{self, Snapshot};
 use crate::domain::checkin::{validate, CheckInDraft, CheckInRecord};
 use crate::domain::delivery::{catch_up_since, due, Delivery, DeliveryState};
-use crate::domain::reminders::{plan_reminders, Reminder};
+use crate::domain::reminders::{plan_reminders_in, Reminder};
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, TreatmentSession};
 use crate::domain::settings::Settings;
 use crate::domain::status::{status, Status};
@@ -63,11 +63,24 @@ pub enum AppError {
 pub struct Aftercare<S: Store, C: Clock> {
     store: S,
     clock: C,
+    /// The system locale, for reminder text where the settings leave the language open.
+    system_locale: String,
 }
 
 impl<S: Store, C: Clock> Aftercare<S, C> {
     pub fn new(store: S, clock: C) -> Self {
-        Aftercare { store, clock }
+        Aftercare {
+            store,
+            clock,
+            system_locale: "en".into(),
+        }
+    }
+
+    /// The same app, writing reminder text in `tag`'s language ("es-ES") unless the
+    /// settings choose one.
+    pub fn with_system_locale(mut self, tag: &str) -> Self {
+        self.system_locale = tag.to_string();
+        self
     }
 
     /// The clock in use.
@@ -94,12 +107,13 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
     /// Every reminder due from now on, in the device's current zone.
     pub fn reminders(&self) -> Result<Vec<Reminder>, AppError> {
         let snap = self.store.load()?;
-        Ok(plan_reminders(
+        Ok(plan_reminders_in(
             &snap.sessions,
             &snap.checkins,
             &snap.settings,
             self.clock.now(),
             self.clock.zone(),
+            &self.system_locale,
         ))
     }
 
@@ -109,12 +123,13 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         let snap = self.store.load()?;
         let now = self.clock.now();
         let zone = self.clock.zone();
-        let planned = plan_reminders(
+        let planned = plan_reminders_in(
             &snap.sessions,
             &snap.checkins,
             &snap.settings,
             catch_up_since(now),
             zone,
+            &self.system_locale,
         );
         let mut delivered = Vec::new();
         for reminder in due(&planned, &snap.deliveries, now) {
@@ -198,12 +213,13 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
     pub fn inbox(&self) -> Result<Vec<Reminder>, AppError> {
         let snap = self.store.load()?;
         let now = self.clock.now();
-        let planned = plan_reminders(
+        let planned = plan_reminders_in(
             &snap.sessions,
             &snap.checkins,
             &snap.settings,
             catch_up_since(now),
             self.clock.zone(),
+            &self.system_locale,
         );
         Ok(planned
             .into_iter()

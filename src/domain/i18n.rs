@@ -109,6 +109,19 @@ impl Locale {
         )
     }
 
+    /// "Friday, 4 December" / "viernes, 4 de diciembre".
+    pub fn date_medium(&self, d: NaiveDate) -> String {
+        let t = self.t();
+        fill(
+            t.date_medium,
+            &[
+                ("weekday", t.weekday(d.weekday())),
+                ("day", &d.day().to_string()),
+                ("month", t.month(d.month())),
+            ],
+        )
+    }
+
     /// "Fri 4 Dec" / "vie 4 dic".
     pub fn date_short(&self, d: NaiveDate) -> String {
         let t = self.t();
@@ -195,6 +208,7 @@ macro_rules! catalogue {
 catalogue! {
     app_name => "Aftercare", "Aftercare";
     date_long => "{weekday}, {day} {month} {year}", "{weekday}, {day} de {month} de {year}";
+    date_medium => "{weekday}, {day} {month}", "{weekday}, {day} de {month}";
     date_short => "{weekday} {day} {month}", "{weekday} {day} {month}";
     time_am => "AM", "a. m.";
     time_pm => "PM", "p. m.";
@@ -453,6 +467,22 @@ catalogue! {
     share_title => "Share with your clinic", "Compartir con su clínica";
     share_body => "Nothing leaves this device unless you share it. Reports for your clinic (PDF, CSV, FHIR and a calendar file) are being added; for now you can save a full backup file and send it yourself.", "Nada sale de este dispositivo salvo que usted lo comparta. Se están añadiendo los informes para su clínica (PDF, CSV, FHIR y un archivo de calendario); por ahora puede guardar una copia completa y enviarla usted.";
     photos_body => "Take your result photos on {date}. Photo capture and the before/after comparison are being added.", "Haga las fotos del resultado el {date}. Se están añadiendo la captura de fotos y la comparación antes/después.";
+
+    rem_checkin_title => "Time for today's check-in", "Es la hora del registro de hoy";
+    rem_checkin_body => "How did the stockings go last night and today? It takes a minute.", "¿Qué tal con las medias anoche y hoy? Es solo un minuto.";
+    rem_followup_title => "Yesterday's check-in is open", "El registro de ayer está pendiente";
+    rem_followup_body => "You can still record {date} — it helps your clinic.", "Aún puede registrar el {date}; ayuda a su clínica.";
+    rem_morning_body => "Keep your stockings on today.", "Hoy, mantenga puestas las medias.";
+    rem_heads_up_title => "Stockings off tomorrow", "Mañana se quita las medias";
+    rem_heads_up_body => "Your stockings can come off tomorrow at {time}.", "Mañana a las {time} podrá quitarse las medias.";
+    rem_off_title => "Your stockings can come off", "Ya puede quitarse las medias";
+    rem_off_body => "Well done — you have finished your compression plan.", "¡Bien hecho! Ha terminado su plan de compresión.";
+    rem_photo_title => "Time for your result photos", "Es el momento de las fotos del resultado";
+    rem_photo_body => "Three months have passed: take photos of your treated areas, the same way as before.", "Han pasado tres meses: fotografíe las zonas tratadas igual que la primera vez.";
+    rem_photo_followup_title => "Your result photos are still open", "Las fotos del resultado siguen pendientes";
+    rem_photo_followup_body => "Take them when you can, or dismiss the reminder in the app.", "Hágalas cuando pueda o descarte el recordatorio en la aplicación.";
+    rem_pre_title => "Your treatment is on {date}", "Su tratamiento es el {date}";
+    rem_pre_body => "Still to do: {items}.", "Pendiente: {items}.";
 
     recovery_title => "Your data needs repair", "Sus datos necesitan reparación";
     recovery_button => "Restore from automatic backup", "Restaurar desde la copia automática";

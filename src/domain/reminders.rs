@@ -8,6 +8,7 @@
 //! to their end. Pure: "now" and the zone come in as arguments.
 
 use crate::domain::checkin::CheckInRecord;
+use crate::domain::i18n::{fill, Locale};
 use crate::domain::plan::CompressionPlan;
 use crate::domain::session::TreatmentSession;
 use crate::domain::settings::Settings;
@@ -105,6 +106,7 @@ pub fn outside_quiet_hours(at: DateTime<Tz>, settings: &Settings) -> DateTime<Tz
 
 struct Planner<'a> {
     tz: Tz,
+    locale: Locale,
     settings: &'a Settings,
     now: DateTime<Utc>,
     out: Vec<Reminder>,
@@ -140,7 +142,8 @@ impl Planner<'_> {
     }
 }
 
-/// Plans every reminder due at or after `now`, sorted by time and then identity.
+/// Plans every reminder due at or after `now`, sorted by time and then identity, with
+/// English text where the settings leave the language to the system.
 pub fn plan_reminders(
     sessions: &[TreatmentSession],
     checkins: &[CheckInRecord],
@@ -148,7 +151,21 @@ pub fn plan_reminders(
     now: DateTime<Utc>,
     device_tz: Tz,
 ) -> Vec<Reminder> {
+    plan_reminders_in(sessions, checkins, settings, now, device_tz, "en")
+}
+
+/// Plans every reminder due at or after `now`, sorted by time and then identity, with text
+/// in the settings' language, else in the system locale's (`system_locale`, e.g. "es-ES").
+pub fn plan_reminders_in(
+    sessions: &[TreatmentSession],
+    checkins: &[CheckInRecord],
+    settings: &Settings,
+    now: DateTime<Utc>,
+    device_tz: Tz,
+    system_locale: &str,
+) -> Vec<Reminder> {
     let mut p = Planner {
+        locale: Locale::choose(settings.language.as_deref(), settings.hour24, system_locale),
         tz: device_tz,
         settings,
         now,
@@ -178,6 +195,8 @@ fn plan_session(
             .any(|c| c.session == session.id && c.date == d)
     };
     let total = plan.days_total;
+    let locale = p.locale;
+    let t = locale.t();
     for date in plan.checkin_dates() {
         if !recorded(date) {
             let at = p.local(date, p.settings.checkin_time);
@@ -186,8 +205,8 @@ fn plan_session(
                 id,
                 date,
                 at,
-                "Time for today's check-in".into(),
-                "How did the stockings go last night and today? It takes a minute.".into(),
+                t.rem_checkin_title.into(),
+                t.rem_checkin_body.into(),
             );
             if let Some(next) = date.succ_opt() {
                 let at = p.local(next, p.settings.followup_time);
@@ -196,11 +215,8 @@ fn plan_session(
                     id,
                     date,
                     at,
-                    "Yesterday's check-in is open".into(),
-                    format!(
-                        "You can still record {} — it helps your clinic.",
-                        date.format("%A, %-d %B")
-                    ),
+                    t.rem_followup_title.into(),
+                    fill(t.rem_followup_body, &[("date", &locale.date_medium(date))]),
                 );
             }
         }
@@ -212,8 +228,11 @@ fn plan_session(
                 id,
                 date,
                 at,
-                format!("Day {k} of {total}"),
-                "Keep your stockings on today.".into(),
+                fill(
+                    t.day_k_of_n,
+                    &[("k", &k.to_string()), ("n", &total.to_string())],
+                ),
+                t.rem_morning_body.into(),
             );
         }
     }
@@ -228,10 +247,10 @@ fn plan_session(
             id,
             id_eve,
             at,
-            "Stockings off tomorrow".into(),
-            format!(
-                "Your stockings can come off tomorrow at {}.",
-                off_local.format("%H:%M")
+            t.rem_heads_up_title.into(),
+            fill(
+                t.rem_heads_up_body,
+                &[("time", &locale.time(off_local.time()))],
             ),
         );
     }
@@ -240,8 +259,8 @@ fn plan_session(
         id,
         plan.end_date,
         off_local,
-        "Your stockings can come off".into(),
-        "Well done — you have finished your compression plan.".into(),
+        t.rem_off_title.into(),
+        t.rem_off_body.into(),
     );
     let photo = session.photo_due();
     let at = p.local(photo, PHOTO_TIME);
@@ -250,9 +269,8 @@ fn plan_session(
         id,
         photo,
         at,
-        "Time for your result photos".into(),
-        "Three months have passed: take photos of your treated areas, the same way as before."
-            .into(),
+        t.rem_photo_title.into(),
+        t.rem_photo_body.into(),
     );
     for days in PHOTO_FOLLOWUP_DAYS {
         if let Some(d) = photo.checked_add_days(Days::new(days)) {
@@ -262,8 +280,8 @@ fn plan_session(
                 id,
                 d,
                 at,
-                "Your result photos are still open".into(),
-                "Take them when you can, or dismiss the reminder in the app.".into(),
+                t.rem_photo_followup_title.into(),
+                t.rem_photo_followup_body.into(),
             );
         }
     }
@@ -273,7 +291,7 @@ fn plan_session(
                 .checklist
                 .open_items()
                 .iter()
-                .map(|i| i.label())
+                .map(|i| t.checklist(*i))
                 .collect();
             let at = p.local(d, PHOTO_TIME);
             p.add(
@@ -281,8 +299,11 @@ fn plan_session(
                 id,
                 d,
                 at,
-                format!("Your treatment is on {}", session.date.format("%A, %-d %B")),
-                format!("Still to do: {}.", open.join("; ")),
+                fill(
+                    t.rem_pre_title,
+                    &[("date", &locale.date_medium(session.date))],
+                ),
+                fill(t.rem_pre_body, &[("items", &open.join("; "))]),
             );
         }
     }

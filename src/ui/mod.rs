@@ -66,10 +66,18 @@ return h ? h.textContent : "";
 "#;
 
 impl Launch {
-    /// Opens the store in `dir`; a damaged or busy store becomes a screen, not a crash.
+    /// Opens the store in `dir` in the system's locale; a damaged or busy store becomes a
+    /// screen, not a crash.
     pub fn open(dir: PathBuf, clock: RunClock) -> Self {
+        Self::open_in_locale(dir, clock, &crate::platform::locale::system_locale())
+    }
+
+    /// Opens the store in `dir` as if the system locale were `locale` ("es-ES").
+    pub fn open_in_locale(dir: PathBuf, clock: RunClock, locale: &str) -> Self {
         let state = match SledStore::open(&dir, Box::new(clock)) {
-            Ok(store) => Startup::Ready(Box::new(Aftercare::new(store, clock))),
+            Ok(store) => Startup::Ready(Box::new(
+                Aftercare::new(store, clock).with_system_locale(locale),
+            )),
             Err(e @ StoreError::Damaged { .. }) => {
                 Startup::Damaged(format!("{e}{}", recovery_hint(&dir)))
             }
@@ -80,7 +88,7 @@ impl Launch {
             dir,
             clock,
             state,
-            system_locale: crate::platform::locale::system_locale(),
+            system_locale: locale.to_string(),
             notifications: None,
             first_screen: None,
             first_frame: None,
@@ -90,7 +98,9 @@ impl Launch {
     /// Rebuilds the store from the automatic backup.
     pub fn recover(&mut self) {
         self.state = match SledStore::recover(&self.dir, Box::new(self.clock)) {
-            Ok((store, _)) => Startup::Ready(Box::new(Aftercare::new(store, self.clock))),
+            Ok((store, _)) => Startup::Ready(Box::new(
+                Aftercare::new(store, self.clock).with_system_locale(&self.system_locale),
+            )),
             Err(e) => Startup::Failed(format!("Recovery failed: {e}")),
         };
     }

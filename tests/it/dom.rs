@@ -157,8 +157,7 @@ impl Page {
     /// Opens the store in `dir` at `now` in `zone`, with the system locale `locale`.
     pub fn open(dir: &Path, now: &str, zone: &str, locale: &str) -> Page {
         dioxus_html::set_event_converter(Box::new(SerializedHtmlEventConverter));
-        let mut launch = Launch::open(dir.to_path_buf(), clock(now, zone));
-        launch.system_locale = locale.to_string();
+        let mut launch = Launch::open_in_locale(dir.to_path_buf(), clock(now, zone), locale);
         launch.export_dir = dir.join("exports");
         let shared = Shared::new(launch);
         let mut dom = VirtualDom::new(App).with_root_context(shared);

@@ -1,7 +1,7 @@
 //! The reminder plan: table-driven cases in several zones, quiet hours, DST days, skipping
 //! what is recorded, a zone change between planning and delivery, and its invariants.
 
-use super::support::{add_session, ok};
+use super::support::{add_session, cmd, ok};
 use aftercare::domain::checkin::{CheckIn, CheckInRecord, WearAnswer};
 use aftercare::domain::plan::PlanConfig;
 use aftercare::domain::reminders::{
@@ -470,6 +470,7 @@ kill $monitor $daemon
         .env("AFTERCARE", super::support::bin())
         .env("OUT", dir.path())
         .env("TZ", "Europe/Berlin")
+        .env("LC_ALL", "en_GB.UTF-8")
         .env("AFTERCARE_DATA_DIR", dir.path())
         .env("AFTERCARE_NOW", "2026-11-21T09:30:00+01:00")
         .status()
@@ -507,4 +508,27 @@ kill $monitor $daemon
     // The delivery log is in the store, and so in the backup.
     let backup = read("auto-backup.json");
     assert!(backup.contains("\"state\": \"delivered\""), "{backup}");
+}
+
+#[test]
+fn reminder_text_follows_the_system_language_unless_the_settings_choose() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
+    let at = "2026-12-03T08:00:00+01:00";
+    let spanish = cmd(dir.path(), "Europe/Berlin", at)
+        .env("LC_ALL", "es_ES.UTF-8")
+        .args(["reminders", "--json"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&spanish.stdout);
+    assert!(
+        text.contains("Mañana a las 15:30 podrá quitarse las medias."),
+        "{text}"
+    );
+    assert!(text.contains("Es la hora del registro de hoy"), "{text}");
+    let english = ok(dir.path(), "Europe/Berlin", at, &["reminders", "--json"]);
+    assert!(
+        english.contains("Your stockings can come off tomorrow at 15:30."),
+        "{english}"
+    );
 }

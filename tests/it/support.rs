@@ -14,6 +14,7 @@ pub fn cmd(dir: &Path, tz: &str, now: &str) -> Command {
     c.env_remove("AFTERCARE_DATA_DIR")
         .env_remove("AFTERCARE_NOW")
         .env("TZ", tz)
+        .env("LC_ALL", "en_GB.UTF-8")
         .arg("--data-dir")
         .arg(dir)
         .arg("--now")
