@@ -126,11 +126,12 @@ impl Shared {
 }
 
 /// Opens the window (desktop) or the app (mobile).
-pub fn launch(mut launch: Launch) {
+pub fn launch(launch: Launch) {
     #[cfg(not(any(target_os = "android", target_os = "ios")))]
-    {
-        launch.notifications = crate::platform::notify::service_name();
-    }
+    let launch = Launch {
+        notifications: crate::platform::notify::service_name(),
+        ..launch
+    };
     let shared = Shared::new(launch);
     let builder = dioxus::LaunchBuilder::new().with_context(shared);
     #[cfg(feature = "desktop")]
