@@ -12,7 +12,8 @@ use dioxus_core::{
     AttributeValue, ElementId, Template, TemplateAttribute, TemplateNode, WriteMutations,
 };
 use dioxus_html::{
-    PlatformEventData, SerializedFormData, SerializedHtmlEventConverter, SerializedMouseData,
+    PlatformEventData, SerializedFormData, SerializedHtmlEventConverter, SerializedKeyboardData,
+    SerializedMouseData,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -223,6 +224,22 @@ impl Page {
     /// Chooses `value` in a select, radio or checkbox (`"true"`/`"false"` for checkboxes).
     pub fn change(&mut self, id: &str, value: &str) {
         self.fire(id, "change", Self::form_event(value));
+    }
+
+    /// Presses a key ("Enter", " ", "Tab") on the element with this `id`.
+    pub fn key(&mut self, id: &str, key: &str) {
+        use dioxus_html::input_data::keyboard_types::{Code, Key, Location, Modifiers};
+        use std::str::FromStr;
+        let key = Key::from_str(key).unwrap_or_else(|_| Key::Character(key.to_string()));
+        let data = SerializedKeyboardData::new(
+            key,
+            Code::Unidentified,
+            Location::Standard,
+            false,
+            Modifiers::empty(),
+            false,
+        );
+        self.fire(id, "keydown", PlatformEventData::new(Box::new(data)));
     }
 
     /// Submits the form with this `id`.

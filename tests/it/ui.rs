@@ -569,3 +569,88 @@ fn a_damaged_store_opens_the_recovery_screen_and_recovers() {
     p.click("recover");
     assert_has(&p.text(), &["Day 3 of 14"]);
 }
+
+/// The English strings that differ from their Spanish counterparts, long enough to be
+/// unmistakable (for a template, its text before the first placeholder).
+fn only_in(lang_index: usize) -> Vec<&'static str> {
+    aftercare::domain::i18n::ENTRIES
+        .iter()
+        .filter(|(_, en, es)| en != es)
+        .map(|e| if lang_index == 0 { e.1 } else { e.2 })
+        .map(|s| s.split('{').next().unwrap_or(""))
+        .map(str::trim)
+        .filter(|s| s.chars().count() >= 12)
+        .collect()
+}
+
+#[test]
+fn every_screen_speaks_one_language_only() {
+    let dir = seeded();
+    checkin(
+        dir.path(),
+        "2026-11-22T20:00:00+01:00",
+        &[
+            "--date",
+            "2026-11-21",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+            "--symptom",
+            "skin-sore",
+        ],
+    );
+    for (locale, foreign) in [("es-ES", only_in(0)), ("en-GB", only_in(1))] {
+        let mut p = page(dir.path(), "2026-11-22T20:30:00+01:00", locale);
+        let mut screens = vec![("today", p.text())];
+        p.click("see-advice");
+        screens.push(("advisory", p.text()));
+        p.click("advisory-back");
+        p.click("nav-checkin");
+        p.change("day-off", "off");
+        screens.push(("check-in", p.text()));
+        p.click("nav-plan");
+        screens.push(("plan", p.text()));
+        p.click("add-session");
+        screens.push(("set-up", p.text()));
+        p.click("nav-settings");
+        p.click("delete-all");
+        screens.push(("settings", p.text()));
+        p.click("nav-today");
+        p.click("open-share");
+        screens.push(("share", p.text()));
+        p.click("nav-today");
+        p.click("open-photos");
+        screens.push(("photos", p.text()));
+        for (screen, text) in screens {
+            assert!(
+                text.len() > 100,
+                "{locale} {screen} is nearly empty: {text}"
+            );
+            for f in &foreign {
+                assert!(!text.contains(f), "{locale} {screen} shows {f:?}:\n{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_leg_diagram_works_from_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = page(dir.path(), "2026-11-20T18:00:00+01:00", "en-GB");
+    p.key("area-right-thigh-front", "Enter");
+    p.key("area-left-ankle", " ");
+    p.key("area-left-knee", "Tab");
+    assert_eq!(
+        p.attr("area-right-thigh-front", "aria-checked").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        p.attr("area-left-ankle", "aria-checked").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        p.attr("area-left-knee", "aria-checked").as_deref(),
+        Some("false")
+    );
+}
