@@ -65,3 +65,17 @@ fn private_options() -> OpenOptions {
 pub fn is_disk_full(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::StorageFull || e.raw_os_error() == Some(28)
 }
+
+/// Reads a file the patient chose, saying which file when it cannot.
+pub fn read_chosen(path: &Path) -> Result<Vec<u8>, String> {
+    fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Saves a file the patient asked for as `dir/name` (creating `dir`), atomically and durably;
+/// returns its path.
+pub fn save_into(dir: &Path, name: &str, bytes: &[u8]) -> Result<std::path::PathBuf, String> {
+    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join(name);
+    write_atomic(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}

@@ -1,7 +1,7 @@
 //! The check-in screen (last night, today, walking, symptoms, a note; late entries and
 //! edits) and the full-screen red-flag advisory, shown the moment a warning sign is ticked.
 
-use super::state::{Intent, Loaded, Screen, Ui};
+use super::state::{Intent, Screen, Ui};
 use crate::domain::adherence::DateEntry;
 use crate::domain::checkin::{
     is_late, CheckInDraft, RemovalReason, WearAnswer, MAX_WALKING_MINUTES,
@@ -89,12 +89,20 @@ impl WearForm {
 pub fn CheckInScreen(which: Option<(String, NaiveDate)>) -> Element {
     let ui = use_context::<Ui>();
     let st = ui.state.read();
-    let Loaded::Ready(data) = &st.loaded else {
+    let Some(data) = st.data() else {
         return rsx! {};
     };
     let locale = data.locale;
     let t = locale.t();
     let today = data.status.today;
+    let nothing = || {
+        rsx! {
+            section { class: "card",
+                h1 { "{t.checkin_title}" }
+                p { "{t.checkin_nothing}" }
+            }
+        }
+    };
     let chosen = which.or_else(|| {
         let current = data.status.current()?;
         let dates: Vec<NaiveDate> = current.dates.iter().map(|d| d.date).collect();
@@ -106,12 +114,7 @@ pub fn CheckInScreen(which: Option<(String, NaiveDate)>) -> Element {
         Some((current.session.id.clone(), date))
     });
     let Some((session, date)) = chosen else {
-        return rsx! {
-            section { class: "card",
-                h1 { "{t.checkin_title}" }
-                p { "{t.checkin_nothing}" }
-            }
-        };
+        return nothing();
     };
     let Some(session_status) = data
         .status
@@ -119,12 +122,7 @@ pub fn CheckInScreen(which: Option<(String, NaiveDate)>) -> Element {
         .iter()
         .find(|s| s.session.id == session)
     else {
-        return rsx! {
-            section { class: "card",
-                h1 { "{t.checkin_title}" }
-                p { "{t.checkin_nothing}" }
-            }
-        };
+        return nothing();
     };
     let choices: Vec<NaiveDate> = session_status
         .dates
@@ -138,12 +136,7 @@ pub fn CheckInScreen(which: Option<(String, NaiveDate)>) -> Element {
         .find(|d| d.date == date)
         .cloned()
     else {
-        return rsx! {
-            section { class: "card",
-                h1 { "{t.checkin_title}" }
-                p { "{t.checkin_nothing}" }
-            }
-        };
+        return nothing();
     };
     let late = is_late(date, data.status.now, data.status.zone);
     let heading = fill(t.checkin_for, &[("date", &locale.date_long(date))]);
@@ -418,11 +411,11 @@ pub fn Advisory(
     let st = ui.state.read();
     let locale = st.locale();
     let t = locale.t();
-    let clinic = match &st.loaded {
-        Loaded::Ready(d) => d.status.current().map(|c| c.session.clinic.clone()),
-        _ => None,
-    }
-    .unwrap_or_default();
+    let clinic = st
+        .data()
+        .and_then(|d| d.status.current())
+        .map(|c| c.session.clinic.clone())
+        .unwrap_or_default();
     let level = worst(&symptoms);
     let (title, class) = match level {
         Triage::Emergency => (t.advisory_emergency_title, "advisory emergency"),

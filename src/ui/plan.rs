@@ -1,7 +1,7 @@
 //! The Plan / history screen: every session, its wear period and areas, every date with its
 //! state (a tap opens that date's check-in), and day and night adherence as a chart.
 
-use super::state::{Intent, Loaded, Screen, Ui};
+use super::state::{Intent, Screen, Ui};
 use super::widgets::AdherenceChart;
 use crate::domain::adherence::{Coverage, DateState};
 use crate::domain::i18n::{fill, Texts};
@@ -18,7 +18,7 @@ fn percent(t: &Texts, c: &Coverage) -> String {
 pub fn PlanScreen() -> Element {
     let ui = use_context::<Ui>();
     let st = ui.state.read();
-    let Loaded::Ready(data) = &st.loaded else {
+    let Some(data) = st.data() else {
         return rsx! {};
     };
     let locale = data.locale;

@@ -1,7 +1,7 @@
 //! The settings screen: reminder times and quiet hours, notification status, language and
 //! time format, the clinic contact, and backup / restore / delete all (with confirmation).
 
-use super::state::{Intent, Loaded, Ui};
+use super::state::{Intent, Ui};
 use crate::domain::i18n::{fill, Lang};
 use crate::domain::session::Clinic;
 use crate::domain::settings::Settings;
@@ -23,7 +23,7 @@ fn parse_time(text: &str) -> Option<NaiveTime> {
 pub fn SettingsScreen() -> Element {
     let ui = use_context::<Ui>();
     let st = ui.state.read();
-    let Loaded::Ready(data) = &st.loaded else {
+    let Some(data) = st.data() else {
         return rsx! {};
     };
     let locale = data.locale;

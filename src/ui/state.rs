@@ -12,6 +12,7 @@ use crate::domain::session::{ChecklistItem, Clinic, SessionDraft};
 use crate::domain::settings::Settings;
 use crate::domain::status::Status;
 use crate::domain::symptoms::Symptom;
+use crate::platform::files::{read_chosen, save_into};
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 use std::path::PathBuf;
@@ -107,12 +108,17 @@ impl UiState {
         state
     }
 
-    /// Today's date in the device's zone, once the store is loaded.
-    pub fn loaded_today(&self) -> Option<NaiveDate> {
+    /// What the screens show, once the store is loaded.
+    pub fn data(&self) -> Option<&Data> {
         match &self.loaded {
-            Loaded::Ready(d) => Some(d.status.today),
+            Loaded::Ready(d) => Some(d),
             _ => None,
         }
+    }
+
+    /// Today's date in the device's zone, once the store is loaded.
+    pub fn loaded_today(&self) -> Option<NaiveDate> {
+        self.data().map(|d| d.status.today)
     }
 
     /// The locale in force: the settings' choices, else the system's.
@@ -304,8 +310,7 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                         fill(t.backup_saved, &[("path", &path.display().to_string())]),
                     )
                 }),
-                Intent::PreviewRestore(path) => std::fs::read(&path)
-                    .map_err(|e| format!("{}: {e}", path.display()))
+                Intent::PreviewRestore(path) => read_chosen(&path)
                     .and_then(|bytes| app.preview_restore(&bytes).map_err(|e| e.to_string()))
                     .map(|preview| {
                         state.banner = None;
@@ -358,9 +363,5 @@ fn save_backup<S: crate::app::Store, C: crate::app::Clock>(
         .now()
         .with_timezone(&clock.zone())
         .format("%Y-%m-%d-%H%M");
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let path = dir.join(format!("aftercare-backup-{stamp}.json"));
-    crate::platform::files::write_atomic(&path, &bytes)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(path)
+    save_into(dir, &format!("aftercare-backup-{stamp}.json"), &bytes)
 }

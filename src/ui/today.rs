@@ -1,7 +1,7 @@
 //! The Today screen (which day, when the stockings come off, today's check-in, the inbox,
 //! the photo date, recent warning signs) and the entry screens for sharing and photos.
 
-use super::state::{Intent, Loaded, Screen, Ui};
+use super::state::{Intent, Screen, Ui};
 use super::widgets::ProgressRing;
 use crate::domain::adherence::DateState;
 use crate::domain::i18n::fill;
@@ -33,7 +33,7 @@ fn remaining(t: &crate::domain::i18n::Texts, left: Duration) -> String {
 pub fn Today() -> Element {
     let ui = use_context::<Ui>();
     let st = ui.state.read();
-    let Loaded::Ready(data) = &st.loaded else {
+    let Some(data) = st.data() else {
         return rsx! {};
     };
     let locale = data.locale;
@@ -347,10 +347,10 @@ pub fn PhotosScreen() -> Element {
     let st = ui.state.read();
     let locale = st.locale();
     let t = locale.t();
-    let due = match &st.loaded {
-        Loaded::Ready(d) => d.status.current().map(|c| c.photo_due),
-        _ => None,
-    };
+    let due = st
+        .data()
+        .and_then(|d| d.status.current())
+        .map(|c| c.photo_due);
     rsx! {
         section { class: "card",
             h1 { "{t.photo_title}" }
