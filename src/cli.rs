@@ -12,7 +12,7 @@ use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, Stockings};
 use crate::domain::status::{to_json, Status};
 use crate::domain::symptoms::{advice, worst, Symptom, Triage, NOT_A_DIAGNOSIS};
 use crate::domain::time::parse_zone;
-use crate::platform::clock::{device_zone, RunClock, SystemClock};
+use crate::platform::clock::{device_zone, RunClock, ShiftedClock, SystemClock};
 use crate::platform::locale::system_locale;
 use crate::platform::paths::default_data_dir;
 use crate::platform::sled_store::{recovery_hint, SledStore};
@@ -33,9 +33,15 @@ pub struct Cli {
     /// Use this instant as "now" (RFC 3339, e.g. 2026-11-25T20:00:00+01:00).
     #[arg(long, env = "AFTERCARE_NOW", global = true, value_parser = parse_now)]
     pub now: Option<DateTime<FixedOffset>>,
+    /// With --now: the clock starts there and runs (tests of the app's reminder timer).
+    #[arg(long, env = "AFTERCARE_CLOCK_RUNS", hide = true, requires = "now")]
+    pub clock_runs: bool,
     /// Open the app on this screen (what a notification opens).
     #[arg(long, value_enum)]
     pub open: Option<OpenScreen>,
+    /// Open the app on the screen of this reminder and mark it opened (a notification click).
+    #[arg(long, hide = true, value_name = "ID")]
+    pub open_reminder: Option<String>,
     /// Print the first frame's heading as read back from the webview (`print`), and exit
     /// right after it (`exit`): for the smoke test and the start-up benchmark.
     #[arg(long, env = "AFTERCARE_FIRST_FRAME", value_enum, hide = true)]
@@ -73,7 +79,12 @@ pub enum Command {
         json: bool,
     },
     /// Deliver every due reminder not delivered yet, as desktop notifications, and exit.
-    Remind,
+    Remind {
+        /// Then wait up to this many seconds for a click on one of them, which opens the app
+        /// on its screen (the store is not held meanwhile).
+        #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+        wait_for_click: u64,
+    },
     /// Write a backup of everything to a file.
     Backup {
         #[arg(long)]
@@ -238,7 +249,7 @@ fn parse_items(s: &str) -> Result<ChecklistItem, String> {
 /// How a command ended.
 pub enum Outcome {
     /// No command: launch the app with this context.
-    Launch(crate::ui::Launch),
+    Launch(Box<crate::ui::Launch>),
     Done,
 }
 
@@ -309,10 +320,102 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, 
     }
 }
 
+/// `aftercare remind`: delivers what is due, then optionally waits for a click.
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
+fn remind(
+    dir: &std::path::Path,
+    clock: RunClock,
+    now: Option<DateTime<FixedOffset>>,
+    wait_for_click: u64,
+) -> Result<Outcome, Failure> {
+    use crate::platform::notify::DesktopNotifier;
+    use std::sync::{mpsc, Arc, Mutex};
+    let store = match SledStore::open(dir, Box::new(clock)) {
+        Ok(store) => store,
+        Err(StoreError::AlreadyOpen(_)) => {
+            println!("Aftercare is open and delivers its reminders itself: nothing to do");
+            return Ok(Outcome::Done);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut app = Aftercare::new(store, clock).with_system_locale(&system_locale());
+    let (tx, rx) = mpsc::channel();
+    let notifier = if wait_for_click > 0 {
+        let tx = Mutex::new(tx);
+        let label = crate::domain::i18n::Locale::choose(
+            app.snapshot()?.settings.language.as_deref(),
+            None,
+            &system_locale(),
+        )
+        .t()
+        .rem_open;
+        DesktopNotifier::with_click(
+            label,
+            Arc::new(move |r| {
+                if let Ok(tx) = tx.lock() {
+                    let _ = tx.send(r);
+                }
+            }),
+        )
+    } else {
+        drop(tx);
+        DesktopNotifier::new()
+    };
+    let delivered = app.deliver_due(&notifier)?;
+    println!("Delivered {} reminder(s)", delivered.len());
+    for r in &delivered {
+        println!("  {}  {}", r.id, r.title);
+    }
+    // Free the store for the app a click opens, and let the channel close once every
+    // notification shown is closed.
+    drop(app);
+    drop(notifier);
+    if delivered.is_empty() || wait_for_click == 0 {
+        return Ok(Outcome::Done);
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(wait_for_click);
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        let Ok(reminder) = rx.recv_timeout(left) else {
+            break;
+        };
+        let exe = std::env::current_exe().map_err(|e| Failure {
+            code: 1,
+            message: format!("cannot find the aftercare program to open: {e}"),
+        })?;
+        let mut cmd = std::process::Command::new(exe);
+        cmd.arg("--data-dir").arg(dir);
+        if let Some(now) = now {
+            cmd.arg("--now").arg(now.to_rfc3339());
+        }
+        cmd.arg("--open-reminder").arg(&reminder.id);
+        match cmd.spawn() {
+            Ok(_) => println!("Opened the app for {}", reminder.id),
+            Err(e) => eprintln!("aftercare: cannot open the app: {e}"),
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+#[cfg(any(target_os = "android", target_os = "ios"))]
+fn remind(
+    _: &std::path::Path,
+    _: RunClock,
+    _: Option<DateTime<FixedOffset>>,
+    _: u64,
+) -> Result<Outcome, Failure> {
+    Err(Failure {
+        code: 1,
+        message: "`remind` is for desktops; phones deliver through the system".into(),
+    })
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     let zone = device_zone().map_err(Failure::invalid)?;
     let clock = match cli.now {
+        Some(now) if cli.clock_runs => {
+            RunClock::Shifted(ShiftedClock::starting_at(now.with_timezone(&Utc)))
+        }
         Some(now) => RunClock::Fixed(FixedClock {
             now: now.with_timezone(&Utc),
             zone,
@@ -335,7 +438,8 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             OpenScreen::Settings => crate::ui::state::Screen::Settings,
         });
         launch.first_frame = cli.first_frame;
-        return Ok(Outcome::Launch(launch));
+        launch.open_reminder = cli.open_reminder;
+        return Ok(Outcome::Launch(Box::new(launch)));
     };
     if let Command::Recover = command {
         let (store, aside) = SledStore::recover(&dir, Box::new(clock))?;
@@ -346,6 +450,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             aside.display()
         );
         return Ok(Outcome::Done);
+    }
+    if let Command::Remind { wait_for_click } = command {
+        return remind(&dir, clock, cli.now, wait_for_click);
     }
     let store = SledStore::open(&dir, Box::new(clock))?;
     let mut app = Aftercare::new(store, clock).with_system_locale(&system_locale());
@@ -500,24 +607,8 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 }
             }
         }
-        Command::Remind => {
-            #[cfg(not(any(target_os = "android", target_os = "ios")))]
-            {
-                let delivered = app.deliver_due(&crate::platform::notify::DesktopNotifier)?;
-                print(
-                    &mut out,
-                    format!("Delivered {} reminder(s)", delivered.len()),
-                );
-                for r in delivered {
-                    print(&mut out, format!("  {}  {}", r.id, r.title));
-                }
-            }
-            #[cfg(any(target_os = "android", target_os = "ios"))]
-            return Err(Failure {
-                code: 1,
-                message: "`remind` is for desktops; phones deliver through the system".into(),
-            });
-        }
+        // Handled above, without holding the store while waiting for clicks.
+        Command::Remind { .. } => {}
         Command::Backup { out: path } => {
             let bytes = app.backup()?;
             crate::platform::files::write_atomic(&path, &bytes).map_err(|e| Failure {

@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     match aftercare::cli::run(cli) {
         Ok(aftercare::cli::Outcome::Done) => ExitCode::SUCCESS,
         Ok(aftercare::cli::Outcome::Launch(launch)) => {
-            aftercare::ui::launch(launch);
+            aftercare::ui::launch(*launch);
             ExitCode::SUCCESS
         }
         Err(f) => {

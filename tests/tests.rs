@@ -16,6 +16,8 @@ mod it {
     mod cli;
     // The reminder plan and `aftercare reminders`.
     mod reminders;
+    // Delivery: the running app's timer, clicks, the test reminder, the background switch.
+    mod delivery;
     // The Dioxus UI against a real store: every screen state in two languages, interactions.
     mod ui;
     // The real desktop app under Xvfb: first frame read back, screenshots not blank.

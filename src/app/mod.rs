@@ -45,6 +45,15 @@ pub trait Notifier {
     fn notify(&self, reminder: &Reminder) -> Result<(), String>;
 }
 
+/// Keeps the platform's own reminder machinery in step with the plan: the desktop's
+/// in-process timer, Android's alarms, iOS's pending notification requests. Told after start
+/// and after every change; it must be cheap and never fail loudly (what it cannot arm still
+/// reaches the patient through the inbox).
+pub trait ReminderSync: Send + Sync {
+    /// The plan may have changed: `upcoming` is every reminder still to deliver, oldest first.
+    fn replan(&self, upcoming: &[Reminder]);
+}
+
 /// What can go wrong in a use-case.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -115,6 +124,49 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
             self.clock.zone(),
             &self.system_locale,
         ))
+    }
+
+    /// The reminders still to deliver: planned from now on and not in the delivery log,
+    /// oldest first. What a platform arms.
+    pub fn upcoming(&self) -> Result<Vec<Reminder>, AppError> {
+        let snap = self.store.load()?;
+        let planned = plan_reminders_in(
+            &snap.sessions,
+            &snap.checkins,
+            &snap.settings,
+            self.clock.now(),
+            self.clock.zone(),
+            &self.system_locale,
+        );
+        Ok(planned
+            .into_iter()
+            .filter(|r| !snap.deliveries.iter().any(|d| d.id == r.id))
+            .collect())
+    }
+
+    /// When the next reminder still to deliver falls due, if any: what the in-process timer
+    /// sleeps until.
+    pub fn next_due_at(&self) -> Result<Option<DateTime<Utc>>, AppError> {
+        let now = self.clock.now();
+        Ok(self
+            .upcoming()?
+            .iter()
+            .map(|r| r.at.with_timezone(&Utc))
+            .find(|at| *at > now))
+    }
+
+    /// Shows a test notification in the patient's language now (not planned, not logged).
+    pub fn send_test_reminder(&self, notifier: &dyn Notifier) -> Result<Reminder, AppError> {
+        let settings = self.store.load()?.settings;
+        let locale = crate::domain::i18n::Locale::choose(
+            settings.language.as_deref(),
+            settings.hour24,
+            &self.system_locale,
+        );
+        let at = self.clock.now().with_timezone(&self.clock.zone());
+        let reminder = crate::domain::reminders::test_reminder(locale, at);
+        notifier.notify(&reminder).map_err(AppError::Notify)?;
+        Ok(reminder)
     }
 
     /// Delivers every due reminder not yet in the delivery log, once, oldest first, logging

@@ -444,10 +444,17 @@ catalogue! {
     settings_save => "Save settings", "Guardar ajustes";
     settings_saved => "Settings saved.", "Ajustes guardados.";
     settings_notifications => "Notifications", "Notificaciones";
-    notify_desktop => "Reminders appear as desktop notifications while Aftercare is open. To get them while it is closed, schedule `aftercare remind` (see the README).", "Los recordatorios aparecen como notificaciones de escritorio mientras Aftercare está abierta. Para recibirlos con la aplicación cerrada, programe `aftercare remind` (vea el README).";
+    notify_desktop => "Reminders appear as desktop notifications while Aftercare is open; any you miss wait in the list on Today.", "Los recordatorios aparecen como notificaciones de escritorio mientras Aftercare está abierta; los que se pierda esperan en la lista de Hoy.";
     notify_mobile => "Reminders are shown while the app is open and in the list on Today; phone notifications are set up by the system.", "Los recordatorios se muestran con la aplicación abierta y en la lista de Hoy; las notificaciones del teléfono las gestiona el sistema.";
     notify_server_ok => "Notification service found: {name}.", "Servicio de notificaciones encontrado: {name}.";
     notify_server_missing => "No notification service answered; reminders will wait in the list on Today.", "No respondió ningún servicio de notificaciones; los recordatorios esperarán en la lista de Hoy.";
+    background_label => "Remind me while Aftercare is closed", "Recordarme aunque Aftercare esté cerrada";
+    background_hint => "Installs a small timer for your user (systemd) that checks every five minutes.", "Instala un pequeño temporizador de su usuario (systemd) que comprueba cada cinco minutos.";
+    background_on => "Reminders will now arrive while Aftercare is closed.", "Los recordatorios llegarán también con Aftercare cerrada.";
+    background_off => "Reminders now arrive only while Aftercare is open.", "Los recordatorios llegarán solo con Aftercare abierta.";
+    test_reminder => "Send a test reminder", "Enviar un recordatorio de prueba";
+    test_reminder_sent => "Test reminder sent: it should appear now.", "Recordatorio de prueba enviado: debería aparecer ahora.";
+    test_reminder_none => "notifications cannot be shown here", "aquí no se pueden mostrar notificaciones";
     settings_clinic => "Clinic contact", "Contacto de la clínica";
     settings_clinic_for => "For the session of {date}", "Para la sesión del {date}";
     clinic_save => "Save clinic contact", "Guardar contacto";
@@ -483,6 +490,9 @@ catalogue! {
     rem_photo_followup_body => "Take them when you can, or dismiss the reminder in the app.", "Hágalas cuando pueda o descarte el recordatorio en la aplicación.";
     rem_pre_title => "Your treatment is on {date}", "Su tratamiento es el {date}";
     rem_pre_body => "Still to do: {items}.", "Pendiente: {items}.";
+    rem_test_title => "Test reminder from Aftercare", "Recordatorio de prueba de Aftercare";
+    rem_test_body => "Reminders reach you here. Tap to open the app.", "Los recordatorios le llegarán así. Toque para abrir la aplicación.";
+    rem_open => "Open", "Abrir";
 
     recovery_title => "Your data needs repair", "Sus datos necesitan reparación";
     recovery_button => "Restore from automatic backup", "Restaurar desde la copia automática";

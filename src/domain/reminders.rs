@@ -38,6 +38,8 @@ pub enum ReminderKind {
     PhotoFollowup,
     /// Pre-treatment checklist, 7 days and 1 day before a future session.
     PreTreatment,
+    /// "Send a test reminder" from the settings: never planned, never logged.
+    Test,
 }
 
 impl ReminderKind {
@@ -52,6 +54,7 @@ impl ReminderKind {
             ReminderKind::Photo => "photo",
             ReminderKind::PhotoFollowup => "photo-followup",
             ReminderKind::PreTreatment => "pre-treatment",
+            ReminderKind::Test => "test",
         }
     }
 }
@@ -306,6 +309,20 @@ fn plan_session(
                 fill(t.rem_pre_body, &[("items", &open.join("; "))]),
             );
         }
+    }
+}
+
+/// The reminder "send a test reminder" shows, in `locale`'s language, at `at`.
+pub fn test_reminder(locale: Locale, at: DateTime<Tz>) -> Reminder {
+    let t = locale.t();
+    Reminder {
+        id: format!("test::{}", at.date_naive()),
+        kind: ReminderKind::Test,
+        session: String::new(),
+        date: at.date_naive(),
+        at,
+        title: t.rem_test_title.to_string(),
+        body: t.rem_test_body.to_string(),
     }
 }
 

@@ -36,11 +36,45 @@ impl Clock for SystemClock {
     }
 }
 
-/// The clock for this run: `--now` frozen, else the system's.
+/// A clock that started at a chosen instant and runs at the system's pace, in the device's
+/// current zone: `--now T --clock-runs`, for tests of the running app's reminder timer.
+#[derive(Debug, Clone, Copy)]
+pub struct ShiftedClock {
+    /// Added to the system time.
+    pub offset: chrono::Duration,
+}
+
+impl ShiftedClock {
+    /// A clock that reads `start` now.
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        ShiftedClock {
+            offset: start - Utc::now(),
+        }
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+    fn zone(&self) -> Tz {
+        device_zone().unwrap_or(Tz::UTC)
+    }
+}
+
+/// The clock for this run: `--now` frozen (or running from there), else the system's.
 #[derive(Debug, Clone, Copy)]
 pub enum RunClock {
     System(SystemClock),
     Fixed(FixedClock),
+    Shifted(ShiftedClock),
+}
+
+impl RunClock {
+    /// Whether time passes on this clock (a frozen one has nothing to wait for).
+    pub fn runs(&self) -> bool {
+        !matches!(self, RunClock::Fixed(_))
+    }
 }
 
 impl Clock for RunClock {
@@ -48,12 +82,14 @@ impl Clock for RunClock {
         match self {
             RunClock::System(c) => c.now(),
             RunClock::Fixed(c) => c.now(),
+            RunClock::Shifted(c) => c.now(),
         }
     }
     fn zone(&self) -> Tz {
         match self {
             RunClock::System(c) => c.zone(),
             RunClock::Fixed(c) => c.zone(),
+            RunClock::Shifted(c) => c.zone(),
         }
     }
 }

@@ -1,8 +1,12 @@
 //! The only IO in the crate: the sled store, files, the clock, paths, and the native parts
 //! of Android and iOS. Everything here is an adapter behind a port of `app`.
 
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
+pub mod alarm;
 #[cfg(target_os = "android")]
 pub mod android;
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
+pub mod background;
 pub mod clock;
 pub mod files;
 pub mod locale;

@@ -1,22 +1,67 @@
 //! Desktop notifications through notify-rust (D-Bus on Linux, the notification centre on
 //! macOS, toasts on Windows). Not built for Android and iOS, which have their own adapters.
+//!
+//! Clicks: on Linux and the BSDs a notification carries a default action, and a small thread
+//! per notification waits for it (until the notification is closed) and hands the reminder to
+//! `on_click`. notify-rust reports no clicks on macOS and Windows; there the patient finds the
+//! reminder in the inbox on Today.
 
 use crate::app::Notifier;
 use crate::domain::reminders::Reminder;
+use std::sync::Arc;
+
+/// What a click on a notification does with its reminder.
+pub type OnClick = Arc<dyn Fn(Reminder) + Send + Sync>;
 
 /// Shows reminders as desktop notifications.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DesktopNotifier;
+#[derive(Clone, Default)]
+pub struct DesktopNotifier {
+    on_click: Option<(String, OnClick)>,
+}
+
+impl DesktopNotifier {
+    /// Notifications without a click action (`aftercare remind` without waiting).
+    pub fn new() -> Self {
+        DesktopNotifier::default()
+    }
+
+    /// Notifications whose click (the default action, labelled `label` where the desktop
+    /// shows it) calls `on_click`.
+    pub fn with_click(label: &str, on_click: OnClick) -> Self {
+        DesktopNotifier {
+            on_click: Some((label.to_string(), on_click)),
+        }
+    }
+}
 
 impl Notifier for DesktopNotifier {
     fn notify(&self, reminder: &Reminder) -> Result<(), String> {
-        notify_rust::Notification::new()
-            .appname("Aftercare")
+        let mut n = notify_rust::Notification::new();
+        n.appname("Aftercare")
             .summary(&reminder.title)
-            .body(&reminder.body)
-            .show()
-            .map(|_| ())
-            .map_err(|e| format!("the desktop notification could not be shown ({e}): is a notification service running?"))
+            .body(&reminder.body);
+        #[cfg(all(unix, not(target_os = "macos")))]
+        if let Some((label, _)) = &self.on_click {
+            n.action("default", label);
+        }
+        let handle = n.show().map_err(|e| {
+            format!("the desktop notification could not be shown ({e}): is a notification service running?")
+        })?;
+        #[cfg(all(unix, not(target_os = "macos")))]
+        if let Some((_, on_click)) = &self.on_click {
+            let on_click = on_click.clone();
+            let reminder = reminder.clone();
+            std::thread::spawn(move || {
+                handle.wait_for_action(|action| {
+                    if action == "default" {
+                        on_click(reminder);
+                    }
+                });
+            });
+        }
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        drop(handle);
+        Ok(())
     }
 }
 

@@ -8,15 +8,20 @@ mod plan;
 mod settings;
 mod setup;
 pub mod state;
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
+mod timer;
 mod today;
 mod widgets;
 
 use crate::app::Aftercare;
-use crate::app::StoreError;
+use crate::app::{Notifier, ReminderSync, StoreError};
+use crate::domain::reminders::Reminder;
 use crate::platform::clock::RunClock;
 use crate::platform::sled_store::recovery_hint;
 use crate::platform::sled_store::SledStore;
 use dioxus::prelude::*;
+use futures_channel::mpsc::UnboundedReceiver;
+use futures_util::StreamExt;
 use state::{Intent, Loaded, Screen, Ui, UiState};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -47,6 +52,26 @@ pub struct Launch {
     pub first_screen: Option<Screen>,
     /// Report the first frame (smoke test, start-up benchmark).
     pub first_frame: Option<FirstFrame>,
+    /// Open the screen of this reminder (by id) at start: what a notification click runs.
+    pub open_reminder: Option<String>,
+    /// Keeps the platform's reminder machinery in step after every change.
+    pub sync: Option<Arc<dyn ReminderSync>>,
+    /// Shows notifications now ("send a test reminder").
+    pub notifier: Option<Arc<dyn Notifier + Send + Sync>>,
+    /// What the platform tells the window (delivered reminders, clicks); taken once.
+    pub events: Option<UnboundedReceiver<AppEvent>>,
+    /// The switch for reminders while the app is closed (Linux: a systemd user timer).
+    #[cfg(not(any(target_os = "android", target_os = "ios")))]
+    pub background: Option<crate::platform::background::Background>,
+}
+
+/// What the platform tells the window while it runs.
+#[derive(Debug, Clone)]
+pub enum AppEvent {
+    /// Reminders were delivered: reload (the inbox shows them).
+    Delivered,
+    /// The patient clicked (tapped) this reminder's notification: open its screen.
+    Clicked(Reminder),
 }
 
 /// What to do once the first frame is on screen.
@@ -92,6 +117,22 @@ impl Launch {
             notifications: None,
             first_screen: None,
             first_frame: None,
+            open_reminder: None,
+            sync: None,
+            notifier: None,
+            events: None,
+            #[cfg(not(any(target_os = "android", target_os = "ios")))]
+            background: None,
+        }
+    }
+
+    /// Tells the platform's reminder machinery that the plan may have changed.
+    pub fn replan(&self) {
+        if let (Some(sync), Startup::Ready(app)) = (&self.sync, &self.state) {
+            match app.upcoming() {
+                Ok(upcoming) => sync.replan(&upcoming),
+                Err(e) => eprintln!("aftercare: reminders not re-armed: {e}"),
+            }
         }
     }
 
@@ -128,11 +169,10 @@ impl Shared {
 /// Opens the window (desktop) or the app (mobile).
 pub fn launch(launch: Launch) {
     #[cfg(not(any(target_os = "android", target_os = "ios")))]
-    let launch = Launch {
-        notifications: crate::platform::notify::service_name(),
-        ..launch
-    };
+    let shared = desktop_reminders(launch);
+    #[cfg(any(target_os = "android", target_os = "ios"))]
     let shared = Shared::new(launch);
+    shared.lock().replan();
     let builder = dioxus::LaunchBuilder::new().with_context(shared);
     #[cfg(feature = "desktop")]
     let builder = {
@@ -148,6 +188,36 @@ pub fn launch(launch: Launch) {
     builder.launch(App);
 }
 
+/// Desktop: the notification service's name, the clickable notifier, and the in-process
+/// reminder timer when time runs (not under a frozen `--now`).
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
+fn desktop_reminders(mut launch: Launch) -> Shared {
+    launch.notifications = crate::platform::notify::service_name();
+    launch.background = crate::platform::background::Background::for_user(&launch.dir);
+    let (tx, rx) = futures_channel::mpsc::unbounded();
+    let label = state::locale_of(&launch).t().rem_open;
+    let notifier = timer::clickable(&tx, label);
+    launch.notifier = Some(Arc::new(notifier.clone()));
+    launch.events = Some(rx);
+    let runs = launch.clock.runs();
+    let alarm = crate::platform::alarm::Alarm::new();
+    let shared = Shared::new(launch);
+    match alarm {
+        Ok(alarm) if runs => {
+            let started = timer::start(shared.clone(), alarm.clone(), notifier, tx);
+            match started {
+                Ok(()) => shared.lock().sync = Some(Arc::new(timer::AlarmSync(alarm))),
+                Err(e) => {
+                    eprintln!("aftercare: no reminder timer ({e}); reminders wait in the inbox")
+                }
+            }
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("aftercare: no reminder timer ({e}); reminders wait in the inbox"),
+    }
+    shared
+}
+
 /// The root component: the banner, the current screen and the navigation bar.
 #[allow(non_snake_case)]
 pub fn App() -> Element {
@@ -158,6 +228,37 @@ pub fn App() -> Element {
         state,
     });
     let first_frame = shared.lock().first_frame;
+    use_hook({
+        let shared = shared.clone();
+        let ui = ui.clone();
+        move || {
+            let id = shared.lock().open_reminder.take();
+            if let Some(id) = id {
+                ui.send(Intent::OpenReminderId(id));
+            }
+        }
+    });
+    use_future({
+        let shared = shared.clone();
+        let ui = ui.clone();
+        move || {
+            let events = shared.lock().events.take();
+            let ui = ui.clone();
+            async move {
+                let Some(mut events) = events else { return };
+                while let Some(event) = events.next().await {
+                    match event {
+                        AppEvent::Delivered => ui.send(Intent::Reload),
+                        AppEvent::Clicked(reminder) => {
+                            #[cfg(feature = "desktop")]
+                            dioxus::desktop::window().set_focus();
+                            ui.send(Intent::OpenReminder(reminder));
+                        }
+                    }
+                }
+            }
+        }
+    });
     use_effect(move || {
         if let Some(mode) = first_frame {
             spawn(async move {

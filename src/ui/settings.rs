@@ -39,6 +39,7 @@ pub fn SettingsScreen() -> Element {
     let mut confirm_delete = use_signal(|| false);
     let pending = st.pending_restore.clone();
     let notifications = st.notifications.clone();
+    let background = st.background;
     drop(st);
     let s = settings();
     let time_field = move |id: &'static str,
@@ -148,6 +149,30 @@ pub fn SettingsScreen() -> Element {
         section { class: "card", aria_labelledby: "notify-title",
             h2 { id: "notify-title", "{t.settings_notifications}" }
             p { "{notify_text}" }
+            if let Some(on) = background {
+                div { class: "field check",
+                    input {
+                        id: "background-reminders",
+                        r#type: "checkbox",
+                        checked: on,
+                        onchange: {
+                            let ui = ui.clone();
+                            move |_| ui.send(Intent::SetBackground(!on))
+                        },
+                    }
+                    label { r#for: "background-reminders", "{t.background_label}" }
+                }
+                p { class: "hint", "{t.background_hint}" }
+            }
+            button {
+                id: "test-reminder",
+                r#type: "button",
+                onclick: {
+                    let ui = ui.clone();
+                    move |_| ui.send(Intent::SendTestReminder)
+                },
+                "{t.test_reminder}"
+            }
         }
         if let Some(session) = current {
             form {

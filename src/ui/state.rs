@@ -72,6 +72,8 @@ pub struct UiState {
     pub system_locale: String,
     /// The notification service found at start, if any (desktop).
     pub notifications: Option<String>,
+    /// Reminders while the app is closed: on or off, or `None` where there is no switch.
+    pub background: Option<bool>,
 }
 
 /// A restore the patient has not confirmed yet.
@@ -95,6 +97,7 @@ impl UiState {
             pending_restore: None,
             system_locale: launch.system_locale.clone(),
             notifications: launch.notifications.clone(),
+            background: background_state(&launch),
         };
         state.loaded = load(&launch, &state.system_locale);
         if let Some(screen) = launch.first_screen.clone() {
@@ -128,6 +131,29 @@ impl UiState {
             _ => Locale::choose(None, None, &self.system_locale),
         }
     }
+}
+
+fn background_state(launch: &Launch) -> Option<bool> {
+    #[cfg(not(any(target_os = "android", target_os = "ios")))]
+    return launch.background.as_ref().map(|b| b.is_on());
+    #[cfg(any(target_os = "android", target_os = "ios"))]
+    {
+        let _ = launch;
+        None
+    }
+}
+
+/// The locale of the stored settings (else the system's), before any state exists.
+pub fn locale_of(launch: &Launch) -> Locale {
+    let settings = match &launch.state {
+        Startup::Ready(app) => app.snapshot().map(|s| s.settings).unwrap_or_default(),
+        _ => Default::default(),
+    };
+    Locale::choose(
+        settings.language.as_deref(),
+        settings.hour24,
+        &launch.system_locale,
+    )
 }
 
 fn load(launch: &Launch, system_locale: &str) -> Loaded {
@@ -180,7 +206,15 @@ pub enum Intent {
         clinic: Clinic,
     },
     OpenReminder(Reminder),
+    /// Open the reminder with this id if it is in the inbox (a click that started the app).
+    OpenReminderId(String),
     DismissReminders(Vec<Reminder>),
+    /// Show a notification now, to see that reminders arrive.
+    SendTestReminder,
+    /// The platform delivered reminders: read the store again.
+    Reload,
+    /// Turn reminders while the app is closed on or off.
+    SetBackground(bool),
     SaveBackup,
     PreviewRestore(PathBuf),
     ConfirmRestore,
@@ -226,9 +260,25 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
     let t = locale.t();
     let mut launch = shared.lock();
     let export_dir = launch.export_dir.clone();
+    let notifier = launch.notifier.clone();
+    #[cfg(not(any(target_os = "android", target_os = "ios")))]
+    let launch_background = launch.background.clone();
+    #[cfg(any(target_os = "android", target_os = "ios"))]
+    let launch_background = ();
+    let changes = !matches!(
+        intent,
+        Intent::Go(_)
+            | Intent::DismissBanner
+            | Intent::Invalid(_)
+            | Intent::Reload
+            | Intent::SendTestReminder
+            | Intent::PreviewRestore(_)
+            | Intent::CancelRestore
+    );
     let mut settings_saved = false;
     if let Intent::Recover = intent {
         launch.recover();
+        launch.replan();
         state.loaded = load(&launch, &state.system_locale);
         state.screen = Screen::Today;
         return;
@@ -288,19 +338,32 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                     .update_clinic(&session, clinic)
                     .map(|_| ok(state, t.clinic_saved))
                     .map_err(|e| e.to_string()),
-                Intent::OpenReminder(reminder) => app
-                    .mark_reminders(std::slice::from_ref(&reminder), DeliveryState::Opened)
-                    .map(|_| {
-                        state.banner = None;
-                        state.screen = match reminder.kind {
-                            ReminderKind::Checkin | ReminderKind::CheckinFollowup => {
-                                Screen::CheckIn(Some((reminder.session.clone(), reminder.date)))
-                            }
-                            ReminderKind::Photo | ReminderKind::PhotoFollowup => Screen::Photos,
-                            _ => Screen::Today,
-                        };
-                    })
-                    .map_err(|e| e.to_string()),
+                Intent::OpenReminder(reminder) => open_reminder(app, state, &reminder),
+                Intent::OpenReminderId(id) => match app.inbox() {
+                    Ok(inbox) => match inbox.into_iter().find(|r| r.id == id) {
+                        Some(reminder) => open_reminder(app, state, &reminder),
+                        None => Ok(()),
+                    },
+                    Err(e) => Err(e.to_string()),
+                },
+                Intent::SendTestReminder => match notifier {
+                    Some(n) => app
+                        .send_test_reminder(n.as_ref())
+                        .map(|_| ok(state, t.test_reminder_sent))
+                        .map_err(|e| e.to_string()),
+                    None => Err(t.test_reminder_none.to_string()),
+                },
+                Intent::Reload => Ok(()),
+                Intent::SetBackground(on) => set_background(&launch_background, on).map(|_| {
+                    ok(
+                        state,
+                        if on {
+                            t.background_on
+                        } else {
+                            t.background_off
+                        },
+                    )
+                }),
                 Intent::DismissReminders(reminders) => app
                     .mark_reminders(&reminders, DeliveryState::Dismissed)
                     .map_err(|e| e.to_string()),
@@ -339,7 +402,11 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
         }
         _ => Ok(()),
     };
+    if changes && result.is_ok() {
+        launch.replan();
+    }
     state.loaded = load(&launch, &state.system_locale);
+    state.background = background_state(&launch);
     if settings_saved {
         // Said in the language just chosen.
         ok(state, state.locale().t().settings_saved);
@@ -351,6 +418,44 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
             text: format!("{} {message}. {}", t.error_prefix, t.error_way_forward),
         });
     }
+}
+
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
+fn set_background(
+    switch: &Option<crate::platform::background::Background>,
+    on: bool,
+) -> Result<(), String> {
+    match switch {
+        Some(b) if on => b.turn_on(),
+        Some(b) => b.turn_off(),
+        None => Err("this system has no background reminders".into()),
+    }
+}
+
+#[cfg(any(target_os = "android", target_os = "ios"))]
+fn set_background(_: &(), _: bool) -> Result<(), String> {
+    Err("phones deliver reminders through the system".into())
+}
+
+/// Marks a reminder opened and goes to its screen (a test reminder is not logged).
+fn open_reminder<S: crate::app::Store, C: crate::app::Clock>(
+    app: &mut crate::app::Aftercare<S, C>,
+    state: &mut UiState,
+    reminder: &Reminder,
+) -> Result<(), String> {
+    if reminder.kind != ReminderKind::Test {
+        app.mark_reminders(std::slice::from_ref(reminder), DeliveryState::Opened)
+            .map_err(|e| e.to_string())?;
+    }
+    state.banner = None;
+    state.screen = match reminder.kind {
+        ReminderKind::Checkin | ReminderKind::CheckinFollowup => {
+            Screen::CheckIn(Some((reminder.session.clone(), reminder.date)))
+        }
+        ReminderKind::Photo | ReminderKind::PhotoFollowup => Screen::Photos,
+        _ => Screen::Today,
+    };
+    Ok(())
 }
 
 fn save_backup<S: crate::app::Store, C: crate::app::Clock>(

@@ -157,9 +157,21 @@ pub fn clock(now: &str, zone: &str) -> RunClock {
 impl Page {
     /// Opens the store in `dir` at `now` in `zone`, with the system locale `locale`.
     pub fn open(dir: &Path, now: &str, zone: &str, locale: &str) -> Page {
+        Page::open_with(dir, now, zone, locale, |_| {})
+    }
+
+    /// As `open`, with the launch adjusted first (a notifier, a reminder sync, a switch).
+    pub fn open_with(
+        dir: &Path,
+        now: &str,
+        zone: &str,
+        locale: &str,
+        adjust: impl FnOnce(&mut Launch),
+    ) -> Page {
         dioxus_html::set_event_converter(Box::new(SerializedHtmlEventConverter));
         let mut launch = Launch::open_in_locale(dir.to_path_buf(), clock(now, zone), locale);
         launch.export_dir = dir.join("exports");
+        adjust(&mut launch);
         let shared = Shared::new(launch);
         let mut dom = VirtualDom::new(App).with_root_context(shared);
         let mut tracker = Tracker::default();

@@ -14,13 +14,13 @@ const WIDTH: u32 = 420;
 const HEIGHT: u32 = 860;
 
 /// An Xvfb server of its own, stopped on drop.
-struct Xvfb {
+pub struct Xvfb {
     child: Child,
-    display: String,
+    pub display: String,
 }
 
 impl Xvfb {
-    fn start() -> Xvfb {
+    pub fn start() -> Xvfb {
         let mut child = Command::new("Xvfb")
             .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
             .arg(format!("{WIDTH}x{HEIGHT}x24"))

@@ -1,0 +1,434 @@
+//! Delivery: the app layer's upcoming set and next instant, the Settings' test reminder and
+//! background switch, the reminder sync after a change, and two end-to-end runs against a
+//! real notification server (dunst on a private D-Bus session, on an Xvfb screen of its own):
+//! the running app's timer delivering at the reminder's instant and a click opening the
+//! check-in; `aftercare remind --wait-for-click` opening the app from a click.
+
+use super::dom::Page;
+use super::smoke::Xvfb;
+use super::support::{add_session, bin, ok};
+use aftercare::app::{Aftercare, FixedClock, MemoryStore, Notifier, ReminderSync};
+use aftercare::domain::reminders::{Reminder, ReminderKind};
+use aftercare::platform::background::Background;
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+const TZ: &str = "Europe/Berlin";
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// Remembers what it was asked to show.
+#[derive(Default, Clone)]
+struct Recorder(Arc<Mutex<Vec<Reminder>>>);
+
+impl Notifier for Recorder {
+    fn notify(&self, reminder: &Reminder) -> Result<(), String> {
+        self.0.lock().unwrap().push(reminder.clone());
+        Ok(())
+    }
+}
+
+/// Remembers every upcoming set it was told.
+#[derive(Default, Clone)]
+struct SyncLog(Arc<Mutex<Vec<Vec<Reminder>>>>);
+
+impl ReminderSync for SyncLog {
+    fn replan(&self, upcoming: &[Reminder]) {
+        self.0.lock().unwrap().push(upcoming.to_vec());
+    }
+}
+
+fn app_at(now: &str) -> Aftercare<MemoryStore, FixedClock> {
+    let clock = FixedClock {
+        now: at(now),
+        zone: TZ.parse().unwrap(),
+    };
+    let mut app = Aftercare::new(MemoryStore::default(), clock);
+    let draft = aftercare::domain::session::SessionDraft {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        end_time: chrono::NaiveTime::from_hms_opt(15, 30, 0).unwrap(),
+        tz: TZ.parse().unwrap(),
+        areas: vec!["left-calf-back".parse().unwrap()],
+        sclerosant: None,
+        stockings: Default::default(),
+        clinic: Default::default(),
+        note: String::new(),
+        plan: aftercare::domain::plan::PlanConfig::default(),
+    };
+    app.add_session(draft).unwrap();
+    app
+}
+
+#[test]
+fn the_next_instant_is_the_first_undelivered_reminder_after_now() {
+    let mut app = app_at("2026-11-21T19:00:00+01:00");
+    // Yesterday's check-in and this morning's follow-up are due; tonight's is next.
+    assert_eq!(
+        app.next_due_at().unwrap(),
+        Some(at("2026-11-21T20:00:00+01:00"))
+    );
+    let recorder = Recorder::default();
+    let delivered = app.deliver_due(&recorder).unwrap();
+    assert_eq!(delivered.len(), 2, "{delivered:?}");
+    assert_eq!(recorder.0.lock().unwrap().len(), 2);
+    // Delivered ones are no longer upcoming; the next instant does not move.
+    let upcoming = app.upcoming().unwrap();
+    assert!(upcoming
+        .iter()
+        .all(|r| !delivered.iter().any(|d| d.id == r.id)));
+    assert_eq!(upcoming[0].id, "checkin:2026-11-20:2026-11-21");
+    assert_eq!(
+        app.next_due_at().unwrap(),
+        Some(at("2026-11-21T20:00:00+01:00"))
+    );
+    // A second delivery shows nothing new.
+    assert!(app.deliver_due(&recorder).unwrap().is_empty());
+}
+
+#[test]
+fn the_test_reminder_speaks_the_patient_language_and_is_not_logged() {
+    let app = app_at("2026-11-21T19:00:00+01:00").with_system_locale("es-ES");
+    let recorder = Recorder::default();
+    let shown = app.send_test_reminder(&recorder).unwrap();
+    assert_eq!(shown.kind, ReminderKind::Test);
+    assert_eq!(shown.title, "Recordatorio de prueba de Aftercare");
+    assert_eq!(recorder.0.lock().unwrap().len(), 1);
+    assert!(app.snapshot().unwrap().deliveries.is_empty());
+}
+
+#[test]
+fn settings_send_a_test_reminder_and_changes_replan() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
+    let recorder = Recorder::default();
+    let sync = SyncLog::default();
+    let mut p = Page::open_with(dir.path(), "2026-11-22T12:00:00+01:00", TZ, "en-GB", |l| {
+        l.notifier = Some(Arc::new(recorder.clone()));
+        l.sync = Some(Arc::new(sync.clone()));
+    });
+    p.click("nav-settings");
+    p.click("test-reminder");
+    assert!(p.text().contains("Test reminder sent"), "{}", p.text());
+    let shown = recorder.0.lock().unwrap().clone();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].title, "Test reminder from Aftercare");
+    // Moving the check-in time re-arms the platform with the new instant.
+    assert!(sync.0.lock().unwrap().is_empty(), "nothing changed yet");
+    p.input("set-checkin", "21:15");
+    p.submit("settings-form");
+    let told = sync.0.lock().unwrap().clone();
+    assert_eq!(told.len(), 1);
+    let tonight = told[0]
+        .iter()
+        .find(|r| r.id == "checkin:2026-11-20:2026-11-22")
+        .expect("tonight's check-in is upcoming");
+    assert_eq!(tonight.at.to_rfc3339(), "2026-11-22T21:15:00+01:00");
+}
+
+#[test]
+fn without_notifications_the_test_reminder_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
+    let mut p = Page::open(dir.path(), "2026-11-22T12:00:00+01:00", TZ, "en-GB");
+    p.click("nav-settings");
+    p.click("test-reminder");
+    assert!(
+        p.text().contains("notifications cannot be shown here"),
+        "{}",
+        p.text()
+    );
+}
+
+#[test]
+fn a_click_that_started_the_app_opens_its_reminder() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
+    let id = "checkin-followup:2026-11-20:2026-11-20";
+    let p = Page::open_with(dir.path(), "2026-11-21T09:30:00+01:00", TZ, "en-GB", |l| {
+        l.open_reminder = Some(id.into())
+    });
+    assert!(
+        p.text().contains("Check-in for Friday, 20 November 2026"),
+        "{}",
+        p.text()
+    );
+    drop(p);
+    assert_eq!(delivery_states(dir.path(), id), ["opened"]);
+}
+
+/// A stand-in `systemctl` that records its arguments, and fails when `fail` exists.
+fn stub_systemctl(dir: &Path) -> PathBuf {
+    let path = dir.join("systemctl");
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> {log}\n[ -e {fail} ] && {{ echo 'Failed to connect to bus' >&2; exit 1; }}\nexit 0\n",
+            log = dir.join("systemctl.log").display(),
+            fail = dir.join("fail").display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn the_background_switch_installs_a_valid_systemd_timer_and_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
+    let tools = tempfile::tempdir().unwrap();
+    let units = tools.path().join("units");
+    let switch = Background {
+        unit_dir: units.clone(),
+        systemctl: stub_systemctl(tools.path()),
+        exe: bin(),
+        data_dir: dir.path().to_path_buf(),
+    };
+    let mut p = Page::open_with(dir.path(), "2026-11-22T12:00:00+01:00", TZ, "en-GB", |l| {
+        l.background = Some(switch.clone())
+    });
+    p.click("nav-settings");
+    assert_eq!(
+        p.attr("background-reminders", "checked").as_deref(),
+        Some("false")
+    );
+    p.change("background-reminders", "true");
+    assert!(
+        p.text()
+            .contains("Reminders will now arrive while Aftercare is closed"),
+        "{}",
+        p.text()
+    );
+    assert!(units.join("aftercare-remind.timer").exists());
+    assert_eq!(
+        p.attr("background-reminders", "checked").as_deref(),
+        Some("true")
+    );
+    let service = std::fs::read_to_string(units.join("aftercare-remind.service")).unwrap();
+    assert!(service.contains("remind --wait-for-click 240"), "{service}");
+    let log = std::fs::read_to_string(tools.path().join("systemctl.log")).unwrap();
+    assert_eq!(
+        log.lines().collect::<Vec<_>>(),
+        [
+            "--user daemon-reload",
+            "--user enable --now aftercare-remind.timer"
+        ]
+    );
+    // systemd itself accepts both units.
+    let verify = Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(units.join("aftercare-remind.timer"))
+        .arg(units.join("aftercare-remind.service"))
+        .output()
+        .expect("systemd-analyze runs (Debian's systemd package)");
+    assert!(
+        verify.status.success() && verify.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    // Off again: disabled and removed.
+    p.change("background-reminders", "false");
+    assert!(!units.join("aftercare-remind.timer").exists());
+    assert!(!units.join("aftercare-remind.service").exists());
+    let log = std::fs::read_to_string(tools.path().join("systemctl.log")).unwrap();
+    assert!(
+        log.contains("--user disable --now aftercare-remind.timer"),
+        "{log}"
+    );
+    // A failing systemctl: a clear banner, nothing left behind.
+    std::fs::write(tools.path().join("fail"), "").unwrap();
+    p.change("background-reminders", "true");
+    let text = p.text();
+    assert!(
+        text.contains("That did not work") && text.contains("Failed to connect to bus"),
+        "{text}"
+    );
+    assert!(!units.join("aftercare-remind.timer").exists());
+    assert!(!units.join("aftercare-remind.service").exists());
+}
+
+/// Runs `script` under a private D-Bus session with dunst and dbus-monitor on a display of
+/// its own; `OUT` is `out`, `AFTERCARE` the binary.
+fn with_notification_server(out: &Path, script: &str, envs: &[(&str, &str)]) {
+    let x = Xvfb::start();
+    let prelude = r#"
+set -u
+dbus-monitor --session "interface='org.freedesktop.Notifications'" > "$OUT/monitor.log" 2>&1 &
+monitor=$!
+dunst > "$OUT/dunst.log" 2>&1 &
+daemon=$!
+for _ in $(seq 100); do
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q true && break
+  sleep 0.1
+done
+# Waits until file $1 matches $2 (grep -E), at most $3 seconds.
+wait_for() { for _ in $(seq $(( $3 * 10 ))); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+"#;
+    let epilogue = "\nkill $monitor $daemon 2>/dev/null\nexit 0\n";
+    let mut cmd = Command::new("dbus-run-session");
+    cmd.args(["--", "bash", "-c", &format!("{prelude}{script}{epilogue}")])
+        .env("AFTERCARE", bin())
+        .env("OUT", out)
+        .env("DISPLAY", &x.display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("TZ", TZ)
+        .env("LC_ALL", "en_GB.UTF-8")
+        .env("LANG", "en_GB.UTF-8")
+        .env("AFTERCARE_DATA_DIR", out);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let status = cmd
+        .status()
+        .expect("dbus-run-session runs (scripts/setup installs dbus and dunst)");
+    assert!(status.success());
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_default()
+}
+
+/// The delivery log of the store, from a backup written by the CLI.
+fn delivery_states(dir: &Path, id: &str) -> Vec<String> {
+    let file = dir.join("log-backup.json");
+    ok(
+        dir,
+        TZ,
+        "2026-11-21T21:00:00+01:00",
+        &["backup", "--out", file.to_str().unwrap()],
+    );
+    let backup = aftercare::domain::backup::decode(&std::fs::read(&file).unwrap()).unwrap();
+    let mut states: Vec<String> = backup
+        .snapshot
+        .deliveries
+        .iter()
+        .filter(|d| d.id == id)
+        .map(|d| {
+            serde_json::to_value(d.state)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    states.sort();
+    states
+}
+
+/// The running app sleeps until tonight's check-in reminder (its timer thread makes no
+/// context switch meanwhile), shows it at 20:00 through the real notification server, and a
+/// click on it marks it opened.
+#[test]
+fn the_running_app_delivers_at_the_instant_and_a_click_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
+    ok(
+        dir.path(),
+        TZ,
+        "2026-11-21T19:00:00+01:00",
+        &["checkin", "--date", "2026-11-20", "--day", "worn"],
+    );
+    let script = r#"
+"$AFTERCARE" --now 2026-11-21T19:59:54+01:00 --clock-runs --first-frame print > "$OUT/app.txt" 2> "$OUT/app.err" &
+app=$!
+started=$(date +%s.%N)
+wait_for "$OUT/app.txt" "aftercare-first-frame" 120 || echo "no first frame" >> "$OUT/fail.txt"
+# Two seconds of sleep: the timer thread must not wake.
+tid=$(grep -l '^aftercare-remin' /proc/$app/task/*/comm | head -1 | xargs dirname)
+grep voluntary_ctxt_switches "$tid/status" | head -1 | awk '{print $2}' > "$OUT/switches-before.txt"
+sleep 2
+grep voluntary_ctxt_switches "$tid/status" | head -1 | awk '{print $2}' > "$OUT/switches-after.txt"
+wait_for "$OUT/monitor.log" "Time for today" 60 || echo "no notification" >> "$OUT/fail.txt"
+echo "$started $(date +%s.%N)" > "$OUT/times.txt"
+sleep 0.5
+dunstctl action 0
+sleep 3
+kill $app
+wait $app
+"#;
+    with_notification_server(dir.path(), script, &[]);
+    assert_eq!(
+        read(dir.path(), "fail.txt"),
+        "",
+        "app: {}\n{}\ndunst: {}",
+        read(dir.path(), "app.txt"),
+        read(dir.path(), "app.err"),
+        read(dir.path(), "dunst.log")
+    );
+    let before = read(dir.path(), "switches-before.txt");
+    let after = read(dir.path(), "switches-after.txt");
+    assert!(!before.trim().is_empty(), "the timer thread was not found");
+    assert_eq!(before, after, "the timer thread woke while nothing was due");
+    // Delivered at 20:00, i.e. about six seconds after the start, not before.
+    let times: Vec<f64> = read(dir.path(), "times.txt")
+        .split_whitespace()
+        .map(|t| t.parse().unwrap())
+        .collect();
+    let waited = times[1] - times[0];
+    assert!(waited >= 5.0, "delivered early, after {waited:.1} s");
+    let monitor = read(dir.path(), "monitor.log");
+    assert_eq!(
+        monitor.matches("member=Notify").count(),
+        1,
+        "exactly tonight's reminder: {monitor}"
+    );
+    assert!(monitor.contains("member=ActionInvoked"), "{monitor}");
+    assert_eq!(
+        delivery_states(dir.path(), "checkin:2026-11-20:2026-11-21"),
+        ["opened"],
+        "the log keeps the latest state: delivered, then opened by the click"
+    );
+}
+
+/// `remind --wait-for-click` shows what is due, lets go of the store, and a click opens the
+/// app on the reminder's check-in (the app reports its first frame and exits).
+#[test]
+fn a_click_on_a_remind_notification_opens_the_check_in() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
+    let script = r#"
+"$AFTERCARE" remind --wait-for-click 60 > "$OUT/remind.txt" 2>&1 &
+remind=$!
+wait_for "$OUT/monitor.log" "Yesterday's check-in is open" 30 || echo "no notification" >> "$OUT/fail.txt"
+sleep 0.5
+dunstctl action 0
+wait_for "$OUT/remind.txt" "aftercare-first-frame" 120 || echo "no app" >> "$OUT/fail.txt"
+dunstctl close-all
+wait $remind
+"#;
+    with_notification_server(
+        dir.path(),
+        script,
+        &[
+            ("AFTERCARE_NOW", "2026-11-21T09:30:00+01:00"),
+            ("AFTERCARE_FIRST_FRAME", "exit"),
+        ],
+    );
+    let remind = read(dir.path(), "remind.txt");
+    assert_eq!(
+        read(dir.path(), "fail.txt"),
+        "",
+        "{remind}\ndunst: {}",
+        read(dir.path(), "dunst.log")
+    );
+    assert!(remind.starts_with("Delivered 2 reminder(s)"), "{remind}");
+    assert!(remind.contains("Opened the app for checkin"), "{remind}");
+    assert!(
+        remind.contains("aftercare-first-frame: Check-in for Friday, 20 November 2026"),
+        "{remind}"
+    );
+    let opened = [
+        "checkin:2026-11-20:2026-11-20",
+        "checkin-followup:2026-11-20:2026-11-20",
+    ]
+    .iter()
+    .filter(|id| delivery_states(dir.path(), id).contains(&"opened".to_string()))
+    .count();
+    assert_eq!(opened, 1, "the clicked reminder is marked opened");
+}
