@@ -54,6 +54,25 @@ pub trait ReminderSync: Send + Sync {
     fn replan(&self, upcoming: &[Reminder]);
 }
 
+/// Whether the phone lets the app notify, and how exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessState {
+    /// The patient (or the system) allows notifications.
+    pub allowed: bool,
+    /// Alarms fire at the exact minute (`None` where the platform has no such choice).
+    pub exact: Option<bool>,
+}
+
+/// The phone's notification permission: read it, ask for it, open the exact-alarm setting.
+pub trait NotificationAccess: Send + Sync {
+    /// The current state.
+    fn state(&self) -> Result<AccessState, String>;
+    /// Asks the patient (or opens the system page where it is turned on).
+    fn ask(&self) -> Result<(), String>;
+    /// Opens the system page that allows exact alarms.
+    fn open_exact_settings(&self) -> Result<(), String>;
+}
+
 /// What can go wrong in a use-case.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -153,6 +172,44 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
             .iter()
             .map(|r| r.at.with_timezone(&Utc))
             .find(|at| *at > now))
+    }
+
+    /// Records reminders the platform showed on its own (Android's alarms) as delivered, by
+    /// id and time; ids no longer in the catch-up window's plan, or already logged, are
+    /// skipped. Returns how many were recorded.
+    pub fn record_delivered(
+        &mut self,
+        shown: &[(String, DateTime<Utc>)],
+    ) -> Result<usize, AppError> {
+        let snap = self.store.load()?;
+        let now = self.clock.now();
+        let zone = self.clock.zone();
+        let planned = plan_reminders_in(
+            &snap.sessions,
+            &snap.checkins,
+            &snap.settings,
+            catch_up_since(now),
+            zone,
+            &self.system_locale,
+        );
+        let entries: Vec<Delivery> = shown
+            .iter()
+            .filter(|(id, _)| !snap.deliveries.iter().any(|d| &d.id == id))
+            .filter_map(|(id, at)| {
+                let r = planned.iter().find(|r| &r.id == id)?;
+                Some(Delivery {
+                    id: r.id.clone(),
+                    state: DeliveryState::Delivered,
+                    at: at.with_timezone(&zone).fixed_offset(),
+                    title: r.title.clone(),
+                    body: r.body.clone(),
+                })
+            })
+            .collect();
+        if !entries.is_empty() {
+            self.store.save_deliveries(&entries)?;
+        }
+        Ok(entries.len())
     }
 
     /// Shows a test notification in the patient's language now (not planned, not logged).

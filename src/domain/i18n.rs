@@ -446,6 +446,13 @@ catalogue! {
     settings_notifications => "Notifications", "Notificaciones";
     notify_desktop => "Reminders appear as desktop notifications while Aftercare is open; any you miss wait in the list on Today.", "Los recordatorios aparecen como notificaciones de escritorio mientras Aftercare está abierta; los que se pierda esperan en la lista de Hoy.";
     notify_mobile => "Reminders are shown while the app is open and in the list on Today; phone notifications are set up by the system.", "Los recordatorios se muestran con la aplicación abierta y en la lista de Hoy; las notificaciones del teléfono las gestiona el sistema.";
+    notify_phone_ok => "Notifications are on: reminders arrive at their time.", "Las notificaciones están activadas: los recordatorios llegan a su hora.";
+    notify_off => "Notifications are off for Aftercare, so reminders only wait in the list on Today. Turn them on to be reminded of your check-in and of when the stockings come off.", "Las notificaciones de Aftercare están desactivadas, así que los recordatorios solo esperan en la lista de Hoy. Actívelas para que le recordemos el registro y cuándo quitarse las medias.";
+    notify_inexact => "Notifications are on, but the phone may deliver them some minutes late to save battery. Allow exact reminders to get them on the minute.", "Las notificaciones están activadas, pero el teléfono puede entregarlas unos minutos tarde para ahorrar batería. Permita los recordatorios exactos para recibirlos a su hora.";
+    notify_allow => "Turn on notifications", "Activar las notificaciones";
+    notify_exact => "Allow exact reminders", "Permitir recordatorios exactos";
+    channel_name => "Reminders", "Recordatorios";
+    channel_description => "Check-in, stockings off and result-photo reminders", "Recordatorios del registro, de quitarse las medias y de las fotos del resultado";
     notify_server_ok => "Notification service found: {name}.", "Servicio de notificaciones encontrado: {name}.";
     notify_server_missing => "No notification service answered; reminders will wait in the list on Today.", "No respondió ningún servicio de notificaciones; los recordatorios esperarán en la lista de Hoy.";
     background_label => "Remind me while Aftercare is closed", "Recordarme aunque Aftercare esté cerrada";

@@ -5,6 +5,8 @@
 pub mod alarm;
 #[cfg(target_os = "android")]
 pub mod android;
+#[cfg(target_os = "android")]
+pub mod android_reminders;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod background;
 pub mod clock;
@@ -13,4 +15,5 @@ pub mod locale;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod notify;
 pub mod paths;
+pub mod plan_file;
 pub mod sled_store;

@@ -14,7 +14,7 @@ mod today;
 mod widgets;
 
 use crate::app::Aftercare;
-use crate::app::{Notifier, ReminderSync, StoreError};
+use crate::app::{NotificationAccess, Notifier, ReminderSync, StoreError};
 use crate::domain::reminders::Reminder;
 use crate::platform::clock::RunClock;
 use crate::platform::sled_store::recovery_hint;
@@ -58,6 +58,8 @@ pub struct Launch {
     pub sync: Option<Arc<dyn ReminderSync>>,
     /// Shows notifications now ("send a test reminder").
     pub notifier: Option<Arc<dyn Notifier + Send + Sync>>,
+    /// The phone's notification permission (Android, iOS).
+    pub access: Option<Arc<dyn NotificationAccess>>,
     /// What the platform tells the window (delivered reminders, clicks); taken once.
     pub events: Option<UnboundedReceiver<AppEvent>>,
     /// The switch for reminders while the app is closed (Linux: a systemd user timer).
@@ -120,6 +122,7 @@ impl Launch {
             open_reminder: None,
             sync: None,
             notifier: None,
+            access: None,
             events: None,
             #[cfg(not(any(target_os = "android", target_os = "ios")))]
             background: None,
@@ -171,7 +174,7 @@ pub fn launch(launch: Launch) {
     #[cfg(not(any(target_os = "android", target_os = "ios")))]
     let shared = desktop_reminders(launch);
     #[cfg(any(target_os = "android", target_os = "ios"))]
-    let shared = Shared::new(launch);
+    let shared = Shared::new(phone_reminders(launch));
     shared.lock().replan();
     let builder = dioxus::LaunchBuilder::new().with_context(shared);
     #[cfg(feature = "desktop")]
@@ -216,6 +219,50 @@ fn desktop_reminders(mut launch: Launch) -> Shared {
         Err(e) => eprintln!("aftercare: no reminder timer ({e}); reminders wait in the inbox"),
     }
     shared
+}
+
+/// Android: the Kotlin reminder module; what it posted while the app was closed goes into
+/// the delivery log, and a tap that opened the app opens its reminder.
+#[cfg(target_os = "android")]
+fn phone_reminders(mut launch: Launch) -> Launch {
+    use crate::platform::android_reminders::AndroidReminders;
+    let files = match crate::platform::android::files_dir() {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("aftercare: no reminders: {e}");
+            return launch;
+        }
+    };
+    let t = state::locale_of(&launch).t();
+    match AndroidReminders::open(&files, t.channel_name, t.channel_description) {
+        Ok(reminders) => {
+            let reminders = Arc::new(reminders);
+            let shown = crate::platform::plan_file::take_delivered(&files);
+            if let Startup::Ready(app) = &mut launch.state {
+                if let Err(e) = app.record_delivered(&shown) {
+                    eprintln!("aftercare: {e}");
+                }
+            }
+            launch.open_reminder = reminders.take_launch_reminder();
+            launch.sync = Some(reminders.clone());
+            launch.notifier = Some(reminders.clone());
+            launch.access = Some(reminders);
+        }
+        Err(e) => eprintln!("aftercare: no reminders: {e}"),
+    }
+    launch
+}
+
+/// iOS: UNUserNotificationCenter with a rolling window of pending requests.
+#[cfg(target_os = "ios")]
+fn phone_reminders(mut launch: Launch) -> Launch {
+    use crate::platform::ios_reminders::IosReminders;
+    let reminders = Arc::new(IosReminders::install());
+    launch.open_reminder = reminders.take_tapped();
+    launch.sync = Some(reminders.clone());
+    launch.notifier = Some(reminders.clone());
+    launch.access = Some(reminders);
+    launch
 }
 
 /// The root component: the banner, the current screen and the navigation bar.

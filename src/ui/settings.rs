@@ -40,6 +40,7 @@ pub fn SettingsScreen() -> Element {
     let pending = st.pending_restore.clone();
     let notifications = st.notifications.clone();
     let background = st.background;
+    let access = st.access;
     drop(st);
     let s = settings();
     let time_field = move |id: &'static str,
@@ -68,7 +69,13 @@ pub fn SettingsScreen() -> Element {
         Some(true) => "24",
         Some(false) => "12",
     };
-    let notify_text = if cfg!(any(target_os = "android", target_os = "ios")) {
+    let notify_text = if let Some(a) = access {
+        match (a.allowed, a.exact) {
+            (false, _) => t.notify_off.to_string(),
+            (true, Some(false)) => t.notify_inexact.to_string(),
+            (true, _) => t.notify_phone_ok.to_string(),
+        }
+    } else if cfg!(any(target_os = "android", target_os = "ios")) {
         t.notify_mobile.to_string()
     } else {
         match &notifications {
@@ -148,7 +155,30 @@ pub fn SettingsScreen() -> Element {
         }
         section { class: "card", aria_labelledby: "notify-title",
             h2 { id: "notify-title", "{t.settings_notifications}" }
-            p { "{notify_text}" }
+            p { id: "notify-state", "{notify_text}" }
+            if access.is_some_and(|a| !a.allowed) {
+                button {
+                    id: "notify-allow",
+                    class: "primary",
+                    r#type: "button",
+                    onclick: {
+                        let ui = ui.clone();
+                        move |_| ui.send(Intent::AllowNotifications)
+                    },
+                    "{t.notify_allow}"
+                }
+            }
+            if access.is_some_and(|a| a.allowed && a.exact == Some(false)) {
+                button {
+                    id: "notify-exact",
+                    r#type: "button",
+                    onclick: {
+                        let ui = ui.clone();
+                        move |_| ui.send(Intent::AllowExactAlarms)
+                    },
+                    "{t.notify_exact}"
+                }
+            }
             if let Some(on) = background {
                 div { class: "field check",
                     input {

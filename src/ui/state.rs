@@ -3,7 +3,7 @@
 //! an error becomes a banner with a way forward, never a panic.
 
 use super::{Launch, Shared, Startup};
-use crate::app::{AppError, Clock, RestorePreview};
+use crate::app::{AccessState, AppError, Clock, RestorePreview};
 use crate::domain::checkin::CheckInDraft;
 use crate::domain::delivery::DeliveryState;
 use crate::domain::i18n::{fill, Locale};
@@ -74,6 +74,8 @@ pub struct UiState {
     pub notifications: Option<String>,
     /// Reminders while the app is closed: on or off, or `None` where there is no switch.
     pub background: Option<bool>,
+    /// The phone's notification permission, where the platform reports one.
+    pub access: Option<AccessState>,
 }
 
 /// A restore the patient has not confirmed yet.
@@ -98,6 +100,7 @@ impl UiState {
             system_locale: launch.system_locale.clone(),
             notifications: launch.notifications.clone(),
             background: background_state(&launch),
+            access: access_state(&launch),
         };
         state.loaded = load(&launch, &state.system_locale);
         if let Some(screen) = launch.first_screen.clone() {
@@ -129,6 +132,17 @@ impl UiState {
         match &self.loaded {
             Loaded::Ready(d) => d.locale,
             _ => Locale::choose(None, None, &self.system_locale),
+        }
+    }
+}
+
+fn access_state(launch: &Launch) -> Option<AccessState> {
+    let access = launch.access.as_ref()?;
+    match access.state() {
+        Ok(state) => Some(state),
+        Err(e) => {
+            eprintln!("aftercare: notification permission unknown: {e}");
+            None
         }
     }
 }
@@ -215,6 +229,10 @@ pub enum Intent {
     Reload,
     /// Turn reminders while the app is closed on or off.
     SetBackground(bool),
+    /// Ask for the notification permission (phones).
+    AllowNotifications,
+    /// Open the system page for exact alarms (Android).
+    AllowExactAlarms,
     SaveBackup,
     PreviewRestore(PathBuf),
     ConfirmRestore,
@@ -261,6 +279,7 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
     let mut launch = shared.lock();
     let export_dir = launch.export_dir.clone();
     let notifier = launch.notifier.clone();
+    let access = launch.access.clone();
     #[cfg(not(any(target_os = "android", target_os = "ios")))]
     let launch_background = launch.background.clone();
     #[cfg(any(target_os = "android", target_os = "ios"))]
@@ -274,6 +293,8 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
             | Intent::SendTestReminder
             | Intent::PreviewRestore(_)
             | Intent::CancelRestore
+            | Intent::AllowNotifications
+            | Intent::AllowExactAlarms
     );
     let mut settings_saved = false;
     if let Intent::Recover = intent {
@@ -310,6 +331,12 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                             },
                         );
                         state.screen = Screen::Today;
+                        // The moment reminders start to matter: ask once if they are off.
+                        if let Some(a) = &access {
+                            if a.state().is_ok_and(|s| !s.allowed) {
+                                let _ = a.ask();
+                            }
+                        }
                     })
                     .map_err(|e| e.to_string()),
                 Intent::RecordCheckIn {
@@ -354,6 +381,14 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                     None => Err(t.test_reminder_none.to_string()),
                 },
                 Intent::Reload => Ok(()),
+                Intent::AllowNotifications => match &access {
+                    Some(a) => a.ask(),
+                    None => Ok(()),
+                },
+                Intent::AllowExactAlarms => match &access {
+                    Some(a) => a.open_exact_settings(),
+                    None => Ok(()),
+                },
                 Intent::SetBackground(on) => set_background(&launch_background, on).map(|_| {
                     ok(
                         state,
@@ -407,6 +442,7 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
     }
     state.loaded = load(&launch, &state.system_locale);
     state.background = background_state(&launch);
+    state.access = access_state(&launch);
     if settings_saved {
         // Said in the language just chosen.
         ok(state, state.locale().t().settings_saved);
