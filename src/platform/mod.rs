@@ -11,6 +11,8 @@ pub mod android_reminders;
 pub mod background;
 pub mod clock;
 pub mod files;
+#[cfg(target_os = "ios")]
+pub mod ios_reminders;
 pub mod locale;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod notify;

@@ -74,6 +74,8 @@ pub enum AppEvent {
     Delivered,
     /// The patient clicked (tapped) this reminder's notification: open its screen.
     Clicked(Reminder),
+    /// As `Clicked`, where the platform knows only the reminder's id (iOS).
+    ClickedId(String),
 }
 
 /// What to do once the first frame is on screen.
@@ -259,6 +261,11 @@ fn phone_reminders(mut launch: Launch) -> Launch {
     use crate::platform::ios_reminders::IosReminders;
     let reminders = Arc::new(IosReminders::install());
     launch.open_reminder = reminders.take_tapped();
+    let (tx, rx) = futures_channel::mpsc::unbounded();
+    reminders.on_tap(move |id| {
+        let _ = tx.unbounded_send(AppEvent::ClickedId(id));
+    });
+    launch.events = Some(rx);
     launch.sync = Some(reminders.clone());
     launch.notifier = Some(reminders.clone());
     launch.access = Some(reminders);
@@ -301,6 +308,7 @@ pub fn App() -> Element {
                             dioxus::desktop::window().set_focus();
                             ui.send(Intent::OpenReminder(reminder));
                         }
+                        AppEvent::ClickedId(id) => ui.send(Intent::OpenReminderId(id)),
                     }
                 }
             }

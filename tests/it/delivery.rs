@@ -432,3 +432,115 @@ wait $remind
     .count();
     assert_eq!(opened, 1, "the clicked reminder is marked opened");
 }
+
+/// A phone's permission as the test sets it; remembers what the app asked for.
+#[derive(Clone)]
+struct FakeAccess {
+    state: Arc<Mutex<aftercare::app::AccessState>>,
+    calls: Arc<Mutex<Vec<&'static str>>>,
+}
+
+impl aftercare::app::NotificationAccess for FakeAccess {
+    fn state(&self) -> Result<aftercare::app::AccessState, String> {
+        Ok(*self.state.lock().unwrap())
+    }
+    fn ask(&self) -> Result<(), String> {
+        self.calls.lock().unwrap().push("ask");
+        Ok(())
+    }
+    fn open_exact_settings(&self) -> Result<(), String> {
+        self.calls.lock().unwrap().push("exact");
+        Ok(())
+    }
+}
+
+#[test]
+fn settings_show_denied_or_inexact_notifications_and_how_to_fix_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let access = FakeAccess {
+        state: Arc::new(Mutex::new(aftercare::app::AccessState {
+            allowed: false,
+            exact: Some(false),
+        })),
+        calls: Arc::default(),
+    };
+    let mut p = Page::open_with(dir.path(), "2026-11-20T18:00:00+01:00", TZ, "en-GB", |l| {
+        l.access = Some(Arc::new(access.clone()))
+    });
+    // Finishing set-up asks for the permission once, as it is off.
+    p.input("setup-date", "2026-11-20");
+    p.input("setup-time", "15:30");
+    p.click("area-left-calf-back");
+    p.submit("setup-form");
+    assert_eq!(*access.calls.lock().unwrap(), ["ask"], "{}", p.text());
+    p.click("nav-settings");
+    assert!(
+        p.text().contains("Notifications are off for Aftercare"),
+        "{}",
+        p.text()
+    );
+    assert!(p.find("notify-exact").is_none());
+    p.click("notify-allow");
+    assert_eq!(*access.calls.lock().unwrap(), ["ask", "ask"]);
+    // Allowed now, but inexact: the other fix is offered.
+    access.state.lock().unwrap().allowed = true;
+    p.click("nav-today");
+    p.click("nav-settings");
+    assert!(
+        p.text().contains("may deliver them some minutes late"),
+        "{}",
+        p.text()
+    );
+    assert!(p.find("notify-allow").is_none());
+    p.click("notify-exact");
+    assert_eq!(*access.calls.lock().unwrap(), ["ask", "ask", "exact"]);
+    access.state.lock().unwrap().exact = Some(true);
+    p.click("nav-today");
+    p.click("nav-settings");
+    assert!(
+        p.text()
+            .contains("Notifications are on: reminders arrive at their time."),
+        "{}",
+        p.text()
+    );
+}
+
+#[test]
+fn the_android_plan_file_and_delivered_log_round_trip() {
+    use aftercare::platform::plan_file::{plan_json, take_delivered, DELIVERED_FILE};
+    let mut app = app_at("2026-11-21T08:00:00+01:00");
+    let upcoming = app.upcoming().unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&plan_json(&upcoming, "Recordatorios", "x")).unwrap();
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["channel"]["name"], "Recordatorios");
+    let first = &json["reminders"][0];
+    assert_eq!(first["id"], upcoming[0].id.as_str());
+    assert_eq!(
+        first["at_ms"].as_i64().unwrap(),
+        upcoming[0].at.timestamp_millis()
+    );
+    assert_eq!(json["reminders"].as_array().unwrap().len(), upcoming.len());
+    // What Kotlin posted (one good line, one for an unknown id, one broken) is imported once.
+    let files = tempfile::tempdir().unwrap();
+    let posted = at("2026-11-21T09:00:05+01:00").timestamp_millis();
+    std::fs::write(
+        files.path().join(DELIVERED_FILE),
+        format!("checkin-followup:2026-11-20:2026-11-20\t{posted}\nnot-a-reminder\t{posted}\nbroken line\n"),
+    )
+    .unwrap();
+    let shown = take_delivered(files.path());
+    assert_eq!(shown.len(), 2);
+    assert!(
+        !files.path().join(DELIVERED_FILE).exists(),
+        "the log is emptied"
+    );
+    assert_eq!(app.record_delivered(&shown).unwrap(), 1);
+    assert_eq!(app.record_delivered(&shown).unwrap(), 0, "not twice");
+    let log = app.snapshot().unwrap().deliveries;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].id, "checkin-followup:2026-11-20:2026-11-20");
+    assert_eq!(log[0].at.to_rfc3339(), "2026-11-21T09:00:05+01:00");
+    // Delivered by the phone: no longer upcoming, so not armed again.
+    assert!(app.upcoming().unwrap().iter().all(|r| r.id != log[0].id));
+}
