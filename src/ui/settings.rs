@@ -84,7 +84,7 @@ pub fn SettingsScreen() -> Element {
                 fill(t.notify_server_ok, &[("name", name)]),
                 t.notify_desktop
             ),
-            None => format!("{} {}", t.notify_server_missing, t.notify_desktop),
+            None => t.notify_server_missing.to_string(),
         }
     };
     let c = clinic();
@@ -171,6 +171,7 @@ pub fn SettingsScreen() -> Element {
             if access.is_some_and(|a| a.allowed && a.exact == Some(false)) {
                 button {
                     id: "notify-exact",
+                    class: "secondary",
                     r#type: "button",
                     onclick: {
                         let ui = ui.clone();
@@ -180,7 +181,7 @@ pub fn SettingsScreen() -> Element {
                 }
             }
             if let Some(on) = background {
-                div { class: "field check",
+                div { class: "check",
                     input {
                         id: "background-reminders",
                         r#type: "checkbox",
@@ -192,10 +193,11 @@ pub fn SettingsScreen() -> Element {
                     }
                     label { r#for: "background-reminders", "{t.background_label}" }
                 }
-                p { class: "hint", "{t.background_hint}" }
+                p { class: "muted small", "{t.background_hint}" }
             }
             button {
                 id: "test-reminder",
+                class: "secondary",
                 r#type: "button",
                 onclick: {
                     let ui = ui.clone();
