@@ -111,6 +111,18 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         self
     }
 
+    /// The reminders planned from `since` on, in the device's current zone.
+    fn plan(&self, snap: &Snapshot, since: DateTime<Utc>) -> Vec<Reminder> {
+        plan_reminders_in(
+            &snap.sessions,
+            &snap.checkins,
+            &snap.settings,
+            since,
+            self.clock.zone(),
+            &self.system_locale,
+        )
+    }
+
     /// The clock in use.
     pub fn clock(&self) -> &C {
         &self.clock
@@ -135,28 +147,14 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
     /// Every reminder due from now on, in the device's current zone.
     pub fn reminders(&self) -> Result<Vec<Reminder>, AppError> {
         let snap = self.store.load()?;
-        Ok(plan_reminders_in(
-            &snap.sessions,
-            &snap.checkins,
-            &snap.settings,
-            self.clock.now(),
-            self.clock.zone(),
-            &self.system_locale,
-        ))
+        Ok(self.plan(&snap, self.clock.now()))
     }
 
     /// The reminders still to deliver: planned from now on and not in the delivery log,
     /// oldest first. What a platform arms.
     pub fn upcoming(&self) -> Result<Vec<Reminder>, AppError> {
         let snap = self.store.load()?;
-        let planned = plan_reminders_in(
-            &snap.sessions,
-            &snap.checkins,
-            &snap.settings,
-            self.clock.now(),
-            self.clock.zone(),
-            &self.system_locale,
-        );
+        let planned = self.plan(&snap, self.clock.now());
         Ok(planned
             .into_iter()
             .filter(|r| !snap.deliveries.iter().any(|d| d.id == r.id))
@@ -184,14 +182,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         let snap = self.store.load()?;
         let now = self.clock.now();
         let zone = self.clock.zone();
-        let planned = plan_reminders_in(
-            &snap.sessions,
-            &snap.checkins,
-            &snap.settings,
-            catch_up_since(now),
-            zone,
-            &self.system_locale,
-        );
+        let planned = self.plan(&snap, catch_up_since(now));
         let entries: Vec<Delivery> = shown
             .iter()
             .filter(|(id, _)| !snap.deliveries.iter().any(|d| &d.id == id))
@@ -232,14 +223,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         let snap = self.store.load()?;
         let now = self.clock.now();
         let zone = self.clock.zone();
-        let planned = plan_reminders_in(
-            &snap.sessions,
-            &snap.checkins,
-            &snap.settings,
-            catch_up_since(now),
-            zone,
-            &self.system_locale,
-        );
+        let planned = self.plan(&snap, catch_up_since(now));
         let mut delivered = Vec::new();
         for reminder in due(&planned, &snap.deliveries, now) {
             notifier.notify(&reminder).map_err(AppError::Notify)?;
@@ -322,14 +306,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
     pub fn inbox(&self) -> Result<Vec<Reminder>, AppError> {
         let snap = self.store.load()?;
         let now = self.clock.now();
-        let planned = plan_reminders_in(
-            &snap.sessions,
-            &snap.checkins,
-            &snap.settings,
-            catch_up_since(now),
-            self.clock.zone(),
-            &self.system_locale,
-        );
+        let planned = self.plan(&snap, catch_up_since(now));
         Ok(planned
             .into_iter()
             .filter(|r| r.at.with_timezone(&chrono::Utc) <= now)

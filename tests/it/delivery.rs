@@ -254,7 +254,7 @@ fn the_background_switch_installs_a_valid_systemd_timer_and_removes_it() {
 
 /// Runs `script` under a private D-Bus session with dunst and dbus-monitor on a display of
 /// its own; `OUT` is `out`, `AFTERCARE` the binary.
-fn with_notification_server(out: &Path, script: &str, envs: &[(&str, &str)]) {
+pub fn with_notification_server(out: &Path, script: &str, envs: &[(&str, &str)]) {
     let x = Xvfb::start();
     let prelude = r#"
 set -u

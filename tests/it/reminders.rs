@@ -450,32 +450,15 @@ fn remind_delivers_due_reminders_once_to_a_real_notification_server() {
     let dir = tempfile::tempdir().unwrap();
     add_session(dir.path(), "2026-11-20T18:00:00+01:00");
     let script = r#"
-set -u
-dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" > "$OUT/monitor.log" 2>&1 &
-monitor=$!
-dunst > "$OUT/dunst.log" 2>&1 &
-daemon=$!
-for _ in $(seq 100); do
-  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q true && break
-  sleep 0.1
-done
 "$AFTERCARE" remind > "$OUT/first.txt" 2>&1; echo $? > "$OUT/first.rc"
 "$AFTERCARE" remind > "$OUT/second.txt" 2>&1; echo $? > "$OUT/second.rc"
 sleep 0.5
-kill $monitor $daemon
 "#;
-    let status = std::process::Command::new("dbus-run-session")
-        .args(["--", "bash", "-c", script])
-        .env("AFTERCARE", super::support::bin())
-        .env("OUT", dir.path())
-        .env("TZ", "Europe/Berlin")
-        .env("LC_ALL", "en_GB.UTF-8")
-        .env("AFTERCARE_DATA_DIR", dir.path())
-        .env("AFTERCARE_NOW", "2026-11-21T09:30:00+01:00")
-        .status()
-        .expect("dbus-run-session runs (scripts/setup installs dbus and dunst)");
-    assert!(status.success());
+    super::delivery::with_notification_server(
+        dir.path(),
+        script,
+        &[("AFTERCARE_NOW", "2026-11-21T09:30:00+01:00")],
+    );
     let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
     assert_eq!(
         read("first.rc").trim(),
