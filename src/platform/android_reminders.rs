@@ -10,8 +10,7 @@ use crate::app::{AccessState, NotificationAccess, Notifier, ReminderSync};
 use crate::domain::reminders::Reminder;
 use crate::platform::files::write_atomic;
 use crate::platform::plan_file::{plan_json, PLAN_FILE};
-use jni::objects::{JObject, JValue};
-use jni::JavaVM;
+use jni::objects::JValue;
 use std::path::{Path, PathBuf};
 
 #[manganis::ffi("android")]
@@ -28,25 +27,14 @@ extern "Kotlin" {
 /// Creates the Kotlin object through the Activity's class loader: `FindClass` from a thread
 /// the runtime attached sees only system classes.
 fn load() -> Result<AftercareReminders, String> {
-    let ctx = ndk_context::android_context();
-    // SAFETY: ndk-context holds the JavaVM and Activity pointers the runtime set at start.
-    let vm =
-        unsafe { JavaVM::from_raw(ctx.vm().cast()) }.map_err(|e| format!("no Java VM: {e}"))?;
-    let mut env = vm
-        .attach_current_thread()
-        .map_err(|e| format!("cannot attach to the Java VM: {e}"))?;
-    // SAFETY: the context pointer is a live global reference to the Activity.
-    let activity = unsafe { JObject::from_raw(ctx.context().cast()) };
-    let result = (|| {
+    crate::platform::android::with_activity(|env, activity| {
         let loader = env
-            .call_method(
-                &activity,
-                "getClassLoader",
-                "()Ljava/lang/ClassLoader;",
-                &[],
-            )
-            .and_then(|v| v.l())?;
-        let name = env.new_string("org.aftercare.reminders.AftercareReminders")?;
+            .call_method(activity, "getClassLoader", "()Ljava/lang/ClassLoader;", &[])
+            .and_then(|v| v.l())
+            .map_err(|e| e.to_string())?;
+        let name = env
+            .new_string("org.aftercare.reminders.AftercareReminders")
+            .map_err(|e| e.to_string())?;
         let class = env
             .call_method(
                 &loader,
@@ -54,23 +42,20 @@ fn load() -> Result<AftercareReminders, String> {
                 "(Ljava/lang/String;)Ljava/lang/Class;",
                 &[JValue::Object(&name)],
             )
-            .and_then(|v| v.l())?;
+            .and_then(|v| v.l())
+            .map_err(|e| e.to_string())?;
         let class = jni::objects::JClass::from(class);
-        let object = env.new_object(
-            &class,
-            "(Landroid/app/Activity;)V",
-            &[JValue::Object(&activity)],
-        )?;
-        env.new_global_ref(object)
-    })();
-    if result.is_err() {
-        let _ = env.exception_clear();
-    }
-    // The Activity reference belongs to the runtime; do not delete it.
-    std::mem::forget(activity);
-    result
-        .map(AftercareReminders::from_global_ref)
-        .map_err(|e| format!("the Android reminder module is missing: {e}"))
+        let object = env
+            .new_object(
+                &class,
+                "(Landroid/app/Activity;)V",
+                &[JValue::Object(activity)],
+            )
+            .and_then(|o| env.new_global_ref(o))
+            .map_err(|e| e.to_string())?;
+        Ok(AftercareReminders::from_global_ref(object))
+    })
+    .map_err(|e| format!("the Android reminder module is missing: {e}"))
 }
 
 /// The Kotlin module and where the plan file goes.
