@@ -90,6 +90,25 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write a file for the clinic: the PDF report, a CSV table, a FHIR R4 bundle, a
+    /// calendar file of the plan, or the full backup.
+    Export {
+        /// pdf, csv, fhir, ics or backup.
+        #[arg(long, value_parser = parse_format)]
+        format: crate::domain::export::Format,
+        /// The file to write (replaced if it exists; written completely or not at all).
+        #[arg(long)]
+        out: PathBuf,
+        /// Only this session (repeat for several; default: every session).
+        #[arg(long = "session", value_name = "ID")]
+        sessions: Vec<String>,
+        /// Leave the free-text notes out.
+        #[arg(long)]
+        no_notes: bool,
+        /// Leave the symptoms out.
+        #[arg(long)]
+        no_symptoms: bool,
+    },
     /// Replace everything with a backup file (checked first).
     Restore {
         file: PathBuf,
@@ -213,6 +232,10 @@ pub enum DebugCommand {
 fn parse_now(s: &str) -> Result<DateTime<FixedOffset>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map_err(|_| format!("'{s}' is not an RFC 3339 instant (e.g. 2026-11-25T20:00:00+01:00)"))
+}
+
+fn parse_format(s: &str) -> Result<crate::domain::export::Format, String> {
+    s.parse()
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -620,6 +643,34 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 format!(
                     "Wrote a backup of {} to {}",
                     app.snapshot()?.summary(),
+                    path.display()
+                ),
+            );
+        }
+        Command::Export {
+            format,
+            out: path,
+            sessions,
+            no_notes,
+            no_symptoms,
+        } => {
+            let options = crate::domain::export::ExportOptions {
+                sessions,
+                notes: !no_notes,
+                symptoms: !no_symptoms,
+                photos: false,
+            };
+            let file = app.export(format, &options)?;
+            crate::platform::files::write_atomic(&path, &file.bytes).map_err(|e| Failure {
+                code: 1,
+                message: format!("cannot write {}: {e}", path.display()),
+            })?;
+            print(
+                &mut out,
+                format!(
+                    "Wrote {} ({} bytes) to {}",
+                    format.id(),
+                    file.bytes.len(),
                     path.display()
                 ),
             );

@@ -7,6 +7,7 @@ pub mod store;
 use crate::domain::backup::{self, Snapshot};
 use crate::domain::checkin::{validate, CheckInDraft, CheckInRecord};
 use crate::domain::delivery::{catch_up_since, due, Delivery, DeliveryState};
+use crate::domain::export;
 use crate::domain::reminders::{plan_reminders_in, Reminder};
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, TreatmentSession};
 use crate::domain::settings::Settings;
@@ -381,13 +382,31 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
 
     /// A backup document of everything.
     pub fn backup(&self) -> Result<Vec<u8>, AppError> {
-        let snap = self.store.load()?;
-        let now = self
-            .clock
-            .now()
-            .with_timezone(&self.clock.zone())
-            .fixed_offset();
-        backup::encode(&snap, now).map_err(AppError::Invalid)
+        self.export(export::Format::Backup, &export::ExportOptions::default())
+            .map(|f| f.bytes)
+    }
+
+    /// Makes one file to share with the clinic (PDF, CSV, FHIR, iCalendar or the full
+    /// backup) from the current store, in the patient's language. Nothing is written.
+    pub fn export(
+        &self,
+        format: export::Format,
+        options: &export::ExportOptions,
+    ) -> Result<export::ExportFile, AppError> {
+        let snapshot = self.store.load()?;
+        let locale = crate::domain::i18n::Locale::choose(
+            snapshot.settings.language.as_deref(),
+            snapshot.settings.hour24,
+            &self.system_locale,
+        );
+        let input = export::ExportInput {
+            snapshot: &snapshot,
+            now: self.clock.now(),
+            zone: self.clock.zone(),
+            locale,
+            system_locale: &self.system_locale,
+        };
+        export::export(format, input, options).map_err(AppError::Invalid)
     }
 
     /// Checks a backup document and says what restoring it would replace, without writing.

@@ -9,6 +9,7 @@ pub mod area;
 pub mod backup;
 pub mod checkin;
 pub mod delivery;
+pub mod export;
 pub mod i18n;
 pub mod plan;
 pub mod reminders;

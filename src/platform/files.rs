@@ -18,7 +18,11 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 /// Writes `bytes` to `path` so that a crash leaves either the old file or the new one:
 /// a temporary file beside it, fsync, rename, fsync of the folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    // A bare file name has the empty path as its parent: that is the current folder.
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.tmp"));
     let result = (|| {

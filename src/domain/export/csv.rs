@@ -1,0 +1,86 @@
+//! The CSV export: one row per check-in date of every chosen session, with stable column
+//! names (documented in docs/sharing.md). Dates are ISO 8601 (`2026-11-12`), instants are
+//! RFC 3339 with their UTC offset. Written with the `csv` crate (RFC 4180 quoting).
+
+use super::report::{Answer, Report};
+use crate::domain::symptoms::Symptom;
+
+/// The columns, in order. Changing a name or the order is a breaking change for clinics.
+pub const COLUMNS: [&str; 20] = [
+    "session",
+    "date",
+    "day",
+    "state",
+    "planned_from",
+    "planned_to",
+    "night",
+    "night_minutes_off",
+    "night_reason",
+    "day_wear",
+    "day_minutes_off",
+    "day_reason",
+    "walking_minutes",
+    "symptoms",
+    "red_flags",
+    "note",
+    "recorded_at",
+    "late",
+    "edited",
+    "earlier_versions",
+];
+
+/// Writes the CSV document (UTF-8, LF line ends, header row first).
+pub fn write(report: &Report) -> Result<Vec<u8>, String> {
+    let mut out = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    out.write_record(COLUMNS).map_err(|e| e.to_string())?;
+    for s in &report.sessions {
+        for r in &s.rows {
+            let (nm, nr) = off(r.night);
+            let (dm, dr) = off(r.daytime);
+            let list = |xs: &mut dyn Iterator<Item = &Symptom>| {
+                xs.map(|x| x.id()).collect::<Vec<_>>().join(";")
+            };
+            let record = [
+                s.session.id.clone(),
+                r.date.to_string(),
+                r.day.to_string(),
+                r.state.id().to_string(),
+                r.planned.map(|p| p.0.to_rfc3339()).unwrap_or_default(),
+                r.planned.map(|p| p.1.to_rfc3339()).unwrap_or_default(),
+                r.night.id().to_string(),
+                nm,
+                nr,
+                r.daytime.id().to_string(),
+                dm,
+                dr,
+                r.walking_minutes.map(|m| m.to_string()).unwrap_or_default(),
+                list(&mut r.symptoms.iter()),
+                list(&mut r.symptoms.iter().filter(|x| x.is_red_flag())),
+                r.note.clone(),
+                r.recorded_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                flag(r.recorded_at.is_some(), r.late),
+                flag(r.recorded_at.is_some(), r.edited()),
+                r.earlier_versions.to_string(),
+            ];
+            out.write_record(&record).map_err(|e| e.to_string())?;
+        }
+    }
+    out.into_inner().map_err(|e| e.to_string())
+}
+
+fn off(a: Answer) -> (String, String) {
+    match a.off() {
+        Some((m, reason)) => (m.to_string(), reason.id().to_string()),
+        None => (String::new(), String::new()),
+    }
+}
+
+fn flag(recorded: bool, value: bool) -> String {
+    match (recorded, value) {
+        (false, _) => String::new(),
+        (true, true) => "true".into(),
+        (true, false) => "false".into(),
+    }
+}
