@@ -18,6 +18,8 @@ mod it {
     mod reminders;
     // Delivery: the running app's timer, clicks, the test reminder, the background switch.
     mod delivery;
+    // Sharing: every export format against golden files and independent parsers.
+    mod export;
     // The Dioxus UI against a real store: every screen state in two languages, interactions.
     mod ui;
     // The real desktop app under Xvfb: first frame read back, screenshots not blank.
