@@ -64,6 +64,14 @@ pub struct AccessState {
     pub exact: Option<bool>,
 }
 
+/// Hands a file the patient chose to share to the platform: a save dialog on desktop, the
+/// system share sheet on phones.
+pub trait ShareTarget: Send + Sync {
+    /// Where the file went (a path, or the app it was handed to), or `None` when the patient
+    /// cancelled.
+    fn share(&self, file: &export::ExportFile) -> Result<Option<String>, String>;
+}
+
 /// The phone's notification permission: read it, ask for it, open the exact-alarm setting.
 pub trait NotificationAccess: Send + Sync {
     /// The current state.
@@ -384,6 +392,16 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
     pub fn backup(&self) -> Result<Vec<u8>, AppError> {
         self.export(export::Format::Backup, &export::ExportOptions::default())
             .map(|f| f.bytes)
+    }
+
+    /// The report of the chosen sessions as it would be shared now (the Share preview).
+    pub fn report(
+        &self,
+        options: &export::ExportOptions,
+    ) -> Result<export::report::Report, AppError> {
+        let snapshot = self.store.load()?;
+        export::report::build(&snapshot, options, self.clock.now(), self.clock.zone())
+            .map_err(AppError::Invalid)
     }
 
     /// Makes one file to share with the clinic (PDF, CSV, FHIR, iCalendar or the full

@@ -468,7 +468,6 @@ catalogue! {
     clinic_saved => "Clinic contact saved.", "Contacto guardado.";
     settings_data => "Your data", "Sus datos";
     backup_save => "Save a backup file", "Guardar una copia de seguridad";
-    backup_saved => "Backup saved to {path}.", "Copia guardada en {path}.";
     restore_pick => "Restore from a backup file", "Restaurar desde una copia";
     restore_preview => "This backup has {sessions} sessions and {checkins} check-ins. Restoring replaces what is here now ({cur_sessions} sessions, {cur_checkins} check-ins).", "Esta copia tiene {sessions} sesiones y {checkins} registros. Restaurar sustituye lo que hay ahora ({cur_sessions} sesiones, {cur_checkins} registros).";
     restore_confirm => "Replace with this backup", "Sustituir por esta copia";
@@ -479,7 +478,21 @@ catalogue! {
     delete_done => "All data deleted.", "Se han borrado todos los datos.";
 
     share_title => "Share with your clinic", "Compartir con su clínica";
-    share_body => "Nothing leaves this device unless you share it. Reports for your clinic (PDF, CSV, FHIR and a calendar file) are being added; for now you can save a full backup file and send it yourself.", "Nada sale de este dispositivo salvo que usted lo comparta. Se están añadiendo los informes para su clínica (PDF, CSV, FHIR y un archivo de calendario); por ahora puede guardar una copia completa y enviarla usted.";
+    share_body => "Nothing leaves this device unless you share it. Choose what to include, look at the preview, then save or send one of the files.", "Nada sale de este dispositivo salvo que usted lo comparta. Elija qué incluir, revise la vista previa y luego guarde o envíe uno de los archivos.";
+    share_sessions => "Sessions", "Sesiones";
+    share_session_label => "Session of {date}", "Sesión del {date}";
+    share_include => "Include", "Incluir";
+    share_notes => "My notes", "Mis notas";
+    share_symptoms => "Symptoms I reported", "Los síntomas que comuniqué";
+    share_files => "Files", "Archivos";
+    share_pdf => "PDF report (to read or print)", "Informe PDF (para leer o imprimir)";
+    share_csv => "Table (CSV, for spreadsheets)", "Tabla (CSV, para hojas de cálculo)";
+    share_fhir => "FHIR R4 file (for clinic systems)", "Archivo FHIR R4 (para sistemas clínicos)";
+    share_ics => "Calendar file (.ics) with the reminders", "Archivo de calendario (.ics) con los recordatorios";
+    share_backup => "Full backup (everything, to restore later)", "Copia completa (todo, para restaurar después)";
+    share_saved => "Saved {name} to {place}.", "{name} guardado en {place}.";
+    share_preview => "Preview of the report", "Vista previa del informe";
+    share_pick_one => "Choose at least one session to share.", "Elija al menos una sesión para compartir.";
     photos_body => "Take your result photos on {date}. Photo capture and the before/after comparison are being added.", "Haga las fotos del resultado el {date}. Se están añadiendo la captura de fotos y la comparación antes/después.";
 
     rem_checkin_title => "Time for today's check-in", "Es la hora del registro de hoy";

@@ -18,4 +18,5 @@ pub mod locale;
 pub mod notify;
 pub mod paths;
 pub mod plan_file;
+pub mod share;
 pub mod sled_store;

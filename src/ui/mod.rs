@@ -7,6 +7,7 @@ mod checkin;
 mod plan;
 mod settings;
 mod setup;
+mod share;
 pub mod state;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 mod timer;
@@ -14,7 +15,7 @@ mod today;
 mod widgets;
 
 use crate::app::Aftercare;
-use crate::app::{NotificationAccess, Notifier, ReminderSync, StoreError};
+use crate::app::{NotificationAccess, Notifier, ReminderSync, ShareTarget, StoreError};
 use crate::domain::reminders::Reminder;
 use crate::platform::clock::RunClock;
 use crate::platform::sled_store::recovery_hint;
@@ -60,6 +61,8 @@ pub struct Launch {
     pub notifier: Option<Arc<dyn Notifier + Send + Sync>>,
     /// The phone's notification permission (Android, iOS).
     pub access: Option<Arc<dyn NotificationAccess>>,
+    /// Where shared files go (desktop: the save dialog); `None` saves into `export_dir`.
+    pub share: Option<Arc<dyn ShareTarget>>,
     /// What the platform tells the window (delivered reminders, clicks); taken once.
     pub events: Option<UnboundedReceiver<AppEvent>>,
     /// The switch for reminders while the app is closed (Linux: a systemd user timer).
@@ -125,6 +128,7 @@ impl Launch {
             sync: None,
             notifier: None,
             access: None,
+            share: None,
             events: None,
             #[cfg(not(any(target_os = "android", target_os = "ios")))]
             background: None,
@@ -172,7 +176,13 @@ impl Shared {
 }
 
 /// Opens the window (desktop) or the app (mobile).
-pub fn launch(launch: Launch) {
+pub fn launch(mut launch: Launch) {
+    #[cfg(not(any(target_os = "android", target_os = "ios")))]
+    if launch.share.is_none() {
+        launch.share = Some(Arc::new(crate::platform::share::SaveDialog {
+            dir: launch.export_dir.clone(),
+        }));
+    }
     #[cfg(not(any(target_os = "android", target_os = "ios")))]
     let shared = desktop_reminders(launch);
     #[cfg(any(target_os = "android", target_os = "ios"))]
@@ -366,7 +376,7 @@ pub fn App() -> Element {
             Screen::Plan => rsx! { plan::PlanScreen {} },
             Screen::Settings => rsx! { settings::SettingsScreen {} },
             Screen::Setup => rsx! { setup::SetupScreen {} },
-            Screen::Share => rsx! { today::ShareScreen {} },
+            Screen::Share => rsx! { share::ShareScreen {} },
             Screen::Photos => rsx! { today::PhotosScreen {} },
         },
     };

@@ -3,19 +3,23 @@
 //! an error becomes a banner with a way forward, never a panic.
 
 use super::{Launch, Shared, Startup};
+use crate::app::ShareTarget;
 use crate::app::{AccessState, AppError, Clock, RestorePreview};
 use crate::domain::checkin::CheckInDraft;
 use crate::domain::delivery::DeliveryState;
+use crate::domain::export::report::Report;
+use crate::domain::export::{ExportOptions, Format};
 use crate::domain::i18n::{fill, Locale};
 use crate::domain::reminders::{Reminder, ReminderKind};
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft};
 use crate::domain::settings::Settings;
 use crate::domain::status::Status;
 use crate::domain::symptoms::Symptom;
-use crate::platform::files::{read_chosen, save_into};
+use crate::platform::files::read_chosen;
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Which screen is showing.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +80,10 @@ pub struct UiState {
     pub background: Option<bool>,
     /// The phone's notification permission, where the platform reports one.
     pub access: Option<AccessState>,
+    /// What the patient chose on the Share screen.
+    pub share: ExportOptions,
+    /// The report as it would be shared now (while the Share screen is open).
+    pub preview: Option<Result<Report, String>>,
 }
 
 /// A restore the patient has not confirmed yet.
@@ -101,11 +109,14 @@ impl UiState {
             notifications: launch.notifications.clone(),
             background: background_state(&launch),
             access: access_state(&launch),
+            share: ExportOptions::default(),
+            preview: None,
         };
         state.loaded = load(&launch, &state.system_locale);
         if let Some(screen) = launch.first_screen.clone() {
             state.screen = screen;
         }
+        state.preview = preview(&launch, &state);
         if let Loaded::Ready(data) = &state.loaded {
             if data.status.sessions.is_empty() {
                 state.screen = Screen::Setup;
@@ -234,6 +245,10 @@ pub enum Intent {
     /// Open the system page for exact alarms (Android).
     AllowExactAlarms,
     SaveBackup,
+    /// Change what the Share screen includes.
+    SetShare(ExportOptions),
+    /// Make a file for the clinic and hand it to the platform (save dialog, share sheet).
+    Export(Format),
     PreviewRestore(PathBuf),
     ConfirmRestore,
     CancelRestore,
@@ -278,6 +293,11 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
     let t = locale.t();
     let mut launch = shared.lock();
     let export_dir = launch.export_dir.clone();
+    let share: Arc<dyn ShareTarget> = launch.share.clone().unwrap_or_else(|| {
+        Arc::new(crate::platform::share::FolderShare {
+            dir: export_dir.clone(),
+        })
+    });
     let notifier = launch.notifier.clone();
     let access = launch.access.clone();
     #[cfg(not(any(target_os = "android", target_os = "ios")))]
@@ -291,6 +311,9 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
             | Intent::Invalid(_)
             | Intent::Reload
             | Intent::SendTestReminder
+            | Intent::SetShare(_)
+            | Intent::Export(_)
+            | Intent::SaveBackup
             | Intent::PreviewRestore(_)
             | Intent::CancelRestore
             | Intent::AllowNotifications
@@ -402,12 +425,18 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                 Intent::DismissReminders(reminders) => app
                     .mark_reminders(&reminders, DeliveryState::Dismissed)
                     .map_err(|e| e.to_string()),
-                Intent::SaveBackup => save_backup(app, &export_dir).map(|path| {
-                    ok(
-                        state,
-                        fill(t.backup_saved, &[("path", &path.display().to_string())]),
-                    )
-                }),
+                Intent::SaveBackup => {
+                    export_and_share(app, share.as_ref(), Format::Backup, &state.share)
+                        .map(|saved| shared_banner(state, t, saved))
+                }
+                Intent::Export(format) => {
+                    export_and_share(app, share.as_ref(), format, &state.share)
+                        .map(|saved| shared_banner(state, t, saved))
+                }
+                Intent::SetShare(options) => {
+                    state.share = options;
+                    Ok(())
+                }
                 Intent::PreviewRestore(path) => read_chosen(&path)
                     .and_then(|bytes| app.preview_restore(&bytes).map_err(|e| e.to_string()))
                     .map(|preview| {
@@ -441,6 +470,7 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
         launch.replan();
     }
     state.loaded = load(&launch, &state.system_locale);
+    state.preview = preview(&launch, state);
     state.background = background_state(&launch);
     state.access = access_state(&launch);
     if settings_saved {
@@ -494,15 +524,38 @@ fn open_reminder<S: crate::app::Store, C: crate::app::Clock>(
     Ok(())
 }
 
-fn save_backup<S: crate::app::Store, C: crate::app::Clock>(
+/// Makes the file and hands it over; `None` when the patient cancelled the dialog.
+fn export_and_share<S: crate::app::Store, C: crate::app::Clock>(
     app: &crate::app::Aftercare<S, C>,
-    dir: &std::path::Path,
-) -> Result<PathBuf, String> {
-    let bytes = app.backup().map_err(|e| e.to_string())?;
-    let clock = app.clock();
-    let stamp = clock
-        .now()
-        .with_timezone(&clock.zone())
-        .format("%Y-%m-%d-%H%M");
-    save_into(dir, &format!("aftercare-backup-{stamp}.json"), &bytes)
+    share: &dyn ShareTarget,
+    format: Format,
+    options: &ExportOptions,
+) -> Result<Option<(String, String)>, String> {
+    let file = app.export(format, options).map_err(|e| e.to_string())?;
+    Ok(share.share(&file)?.map(|place| (file.name, place)))
+}
+
+fn shared_banner(
+    state: &mut UiState,
+    t: &crate::domain::i18n::Texts,
+    saved: Option<(String, String)>,
+) {
+    match saved {
+        Some((name, place)) => ok(
+            state,
+            fill(t.share_saved, &[("name", &name), ("place", &place)]),
+        ),
+        None => state.banner = None,
+    }
+}
+
+/// The report the Share screen previews, built only while that screen is open.
+fn preview(launch: &Launch, state: &UiState) -> Option<Result<Report, String>> {
+    if state.screen != Screen::Share {
+        return None;
+    }
+    match &launch.state {
+        Startup::Ready(app) => Some(app.report(&state.share).map_err(|e| e.to_string())),
+        _ => None,
+    }
 }

@@ -318,28 +318,6 @@ fn FutureSession(current: SessionStatus) -> Element {
     }
 }
 
-/// Sharing with the clinic: what is available now.
-#[component]
-pub fn ShareScreen() -> Element {
-    let ui = use_context::<Ui>();
-    let t = ui.locale().t();
-    rsx! {
-        section { class: "card",
-            h1 { "{t.share_title}" }
-            p { "{t.share_body}" }
-            button {
-                id: "share-backup",
-                class: "primary",
-                onclick: {
-                    let ui = ui.clone();
-                    move |_| ui.send(Intent::SaveBackup)
-                },
-                "{t.backup_save}"
-            }
-        }
-    }
-}
-
 /// Result photos: the date, and what is coming.
 #[component]
 pub fn PhotosScreen() -> Element {

@@ -14,7 +14,7 @@ const NOW: &str = "2026-11-15T10:00:00+01:00";
 
 /// One session with four check-ins: a red flag, a late one, an edited one, notes in several
 /// scripts, and a second session still to come.
-fn fixture(dir: &Path) {
+pub fn fixture(dir: &Path) {
     ok(
         dir,
         TZ,
@@ -512,9 +512,15 @@ fn check_resource(r: &serde_json::Value) {
     // arbitrary-precision tokens), so a Quantity's value is checked here and left out of
     // the copy fhirbolt reads.
     let mut copy = r.clone();
-    if let Some(q) = copy.get_mut("valueQuantity").and_then(|q| q.as_object_mut()) {
+    if let Some(q) = copy
+        .get_mut("valueQuantity")
+        .and_then(|q| q.as_object_mut())
+    {
         let value = q.remove("value").expect("a Quantity with a value");
-        assert!(value.is_number(), "Quantity.value is a JSON number: {value}");
+        assert!(
+            value.is_number(),
+            "Quantity.value is a JSON number: {value}"
+        );
     }
     let text = copy.to_string();
     macro_rules! read {

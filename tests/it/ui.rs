@@ -536,7 +536,7 @@ fn backup_delete_all_and_restore_from_settings() {
         .join("exports/aftercare-backup-2026-11-22-2030.json");
     assert_has(
         &p.text(),
-        &["Backup saved to", "aftercare-backup-2026-11-22-2030.json"],
+        &["Saved aftercare-backup-2026-11-22-2030.json to", "exports"],
     );
     assert!(file.exists());
     p.click("delete-all");
@@ -652,5 +652,81 @@ fn the_leg_diagram_works_from_the_keyboard() {
     assert_eq!(
         p.attr("area-left-knee", "aria-checked").as_deref(),
         Some("false")
+    );
+}
+
+#[test]
+fn the_share_screen_previews_the_report_and_saves_the_chosen_files() {
+    let dir = tempfile::tempdir().unwrap();
+    super::export::fixture(dir.path());
+    let mut p = page(dir.path(), "2026-11-15T10:00:00+01:00", "en-GB");
+    p.click("open-share");
+    let text = p.text();
+    assert_has(
+        &text,
+        &[
+            "Share with your clinic",
+            "Session of Tuesday, 10 November 2026",
+            "Session of Tuesday, 8 December 2026",
+            "Off (min, why)",
+            "20 Shower",
+            "Red flags reported: Thu 12 Nov Pain, swelling or warmth in one calf or thigh",
+            "Day wear: 2 of 5 dates (40 %)",
+        ],
+    );
+    // Leave symptoms out: the preview and the saved CSV drop them.
+    p.change("share-symptoms", "false");
+    assert!(!p.text().contains("Bruising"), "{}", p.text());
+    p.click("export-csv");
+    let csv = std::fs::read_to_string(dir.path().join("exports/aftercare-checkins-2026-11-15.csv"))
+        .unwrap();
+    assert!(
+        csv.contains("2026-11-10,2026-11-11,2,partial") && !csv.contains("bruising"),
+        "{csv}"
+    );
+    assert_has(&p.text(), &["Saved aftercare-checkins-2026-11-15.csv to"]);
+    // Only the second session; the last ticked one cannot be unticked.
+    p.change("share-session-2026-11-10", "false");
+    let preview = |p: &Page| {
+        p.text()
+            .split("Preview of the report")
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(!preview(&p).contains("Session of Tuesday, 10 November 2026"));
+    p.change("share-session-2026-12-08", "false");
+    assert_has(&preview(&p), &["Session of Tuesday, 8 December 2026"]);
+    assert_eq!(
+        p.attr("share-session-2026-12-08", "checked").as_deref(),
+        Some("true")
+    );
+    p.click("export-pdf");
+    let pdf = std::fs::read(dir.path().join("exports/aftercare-report-2026-11-15.pdf")).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    assert!(text.contains("8 December 2026") && !text.contains("Polidocanol"));
+}
+
+#[test]
+fn the_share_screen_speaks_spanish() {
+    let dir = tempfile::tempdir().unwrap();
+    super::export::fixture(dir.path());
+    let mut p = page(dir.path(), "2026-11-15T10:00:00+01:00", "es-ES");
+    p.click("open-share");
+    assert_has(
+        &p.text(),
+        &[
+            "Compartir con su clínica",
+            "Sesión del martes, 10 de noviembre de 2026",
+            "Informe PDF",
+            "Sin medias (min, motivo)",
+        ],
+    );
+    p.click("export-pdf");
+    let pdf = std::fs::read(dir.path().join("exports/aftercare-report-2026-11-15.pdf")).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    assert!(
+        text.contains("Informe de compresión") && text.contains("Días cubiertos"),
+        "{text}"
     );
 }

@@ -60,14 +60,16 @@ impl Format {
         }
     }
 
-    /// The file name the app suggests, dated with the export's local date.
-    pub fn file_name(self, date: chrono::NaiveDate) -> String {
+    /// The file name the app suggests, dated with the export's local date (a backup also
+    /// with the time, so that several a day do not replace each other).
+    pub fn file_name(self, local: chrono::NaiveDateTime) -> String {
+        let date = local.date();
         match self {
             Format::Pdf => format!("aftercare-report-{date}.pdf"),
             Format::Csv => format!("aftercare-checkins-{date}.csv"),
             Format::Fhir => format!("aftercare-fhir-{date}.json"),
             Format::Ics => format!("aftercare-plan-{date}.ics"),
-            Format::Backup => format!("aftercare-backup-{date}.json"),
+            Format::Backup => format!("aftercare-backup-{}.json", local.format("%Y-%m-%d-%H%M")),
         }
     }
 }
@@ -126,7 +128,7 @@ pub fn export(
     };
     Ok(ExportFile {
         format,
-        name: format.file_name(local.date_naive()),
+        name: format.file_name(local.naive_local()),
         mime: format.mime(),
         bytes,
     })

@@ -179,8 +179,38 @@ impl Layout<'_> {
     }
 }
 
+/// The cells of one row of the adherence table, as the report and its preview show them.
+pub fn row_cells(locale: &Locale, r: &super::report::Row) -> Vec<String> {
+    let t = locale.t();
+    let mut off = Vec::new();
+    for a in [r.night, r.daytime] {
+        if let Some((m, reason)) = a.off() {
+            off.push(format!("{m} {}", t.reason(reason)));
+        }
+    }
+    let symptoms: Vec<&str> = r.symptoms.iter().map(|x| t.symptom(*x)).collect();
+    let mut marks = Vec::new();
+    if r.late {
+        marks.push(t.pdf_late);
+    }
+    if r.edited() {
+        marks.push(t.pdf_edited);
+    }
+    vec![
+        locale.date_short(r.date),
+        r.day.to_string(),
+        t.date_state(r.state).to_string(),
+        answer_cell(t, r.night),
+        answer_cell(t, r.daytime),
+        off.join("; "),
+        r.walking_minutes.map(|m| m.to_string()).unwrap_or_default(),
+        symptoms.join("; "),
+        marks.join(", "),
+    ]
+}
+
 /// Columns of the adherence table: (share of the width, header).
-fn columns(t: &Texts) -> [(f32, &'static str); 9] {
+pub fn columns(t: &Texts) -> [(f32, &'static str); 9] {
     [
         (0.115, t.pdf_col_date),
         (0.05, t.pdf_col_day),
@@ -214,7 +244,8 @@ fn when(locale: &Locale, at: DateTime<Tz>) -> String {
     )
 }
 
-fn coverage_text(t: &Texts, c: Coverage) -> String {
+/// "2 of 5 dates (40 %)", or that no date has passed yet.
+pub fn coverage_text(t: &Texts, c: Coverage) -> String {
     match c.fraction() {
         Some(f) => fill(
             t.pdf_covered,
@@ -347,32 +378,7 @@ fn lay_out_session(l: &mut Layout<'_>, report: &Report, s: &SessionReport, local
     let header_row: Vec<String> = cols.iter().map(|c| c.1.to_string()).collect();
     table_row(l, &cols, width, &header_row, true);
     for r in &s.rows {
-        let mut off = Vec::new();
-        for a in [r.night, r.daytime] {
-            if let Some((m, reason)) = a.off() {
-                off.push(format!("{m} {}", t.reason(reason)));
-            }
-        }
-        let symptoms: Vec<&str> = r.symptoms.iter().map(|x| t.symptom(*x)).collect();
-        let mut marks = Vec::new();
-        if r.late {
-            marks.push(t.pdf_late);
-        }
-        if r.edited() {
-            marks.push(t.pdf_edited);
-        }
-        let cells = vec![
-            locale.date_short(r.date),
-            r.day.to_string(),
-            t.date_state(r.state).to_string(),
-            answer_cell(t, r.night),
-            answer_cell(t, r.daytime),
-            off.join("; "),
-            r.walking_minutes.map(|m| m.to_string()).unwrap_or_default(),
-            symptoms.join("; "),
-            marks.join(", "),
-        ];
-        table_row(l, &cols, width, &cells, false);
+        table_row(l, &cols, width, &row_cells(locale, r), false);
     }
     l.y += 4.0;
     l.paragraph(MARGIN, SMALL, false, t.pdf_legend);
