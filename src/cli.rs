@@ -57,6 +57,7 @@ pub enum OpenScreen {
     Checkin,
     Plan,
     Settings,
+    Share,
 }
 
 #[derive(Debug, Subcommand)]
@@ -459,6 +460,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             OpenScreen::Checkin => crate::ui::state::Screen::CheckIn(None),
             OpenScreen::Plan => crate::ui::state::Screen::Plan,
             OpenScreen::Settings => crate::ui::state::Screen::Settings,
+            OpenScreen::Share => crate::ui::state::Screen::Share,
         });
         launch.first_frame = cli.first_frame;
         launch.open_reminder = cli.open_reminder;
