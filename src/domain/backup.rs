@@ -161,3 +161,22 @@ pub fn validate(s: &Snapshot) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The property the backup fuzz target and its test check: `bytes` either decode into a valid
+/// backup that encodes and decodes to the same snapshot, or are refused with a message.
+/// Panics when the property fails.
+pub fn check_decode(bytes: &[u8]) {
+    match decode(bytes) {
+        Ok(b) => {
+            let again = encode(&b.snapshot, b.created_at)
+                .unwrap_or_else(|e| panic!("a decoded backup does not encode: {e}"));
+            let back = decode(&again)
+                .unwrap_or_else(|e| panic!("a re-encoded backup does not decode: {e}"));
+            assert_eq!(
+                back.snapshot, b.snapshot,
+                "the round trip changed the snapshot"
+            );
+        }
+        Err(message) => assert!(!message.trim().is_empty(), "a refusal without a message"),
+    }
+}

@@ -774,3 +774,30 @@ fn bad_export_requests_are_refused_clearly_and_write_nothing() {
     assert!(msg.contains("cannot write /nonexistent-dir/x.csv"), "{msg}");
     assert!(!out.exists());
 }
+
+/// The fuzz target's property (fuzz/fuzz_targets/backup_decode.rs) on damaged copies of a
+/// real backup: truncated, bytes changed, bytes inserted. Never a panic, always a message.
+#[test]
+fn damaged_backups_are_refused_with_a_message_and_never_panic() {
+    use proptest::prelude::*;
+    let good = std::fs::read(golden("backup.json")).unwrap();
+    aftercare::domain::backup::check_decode(&good);
+    assert!(aftercare::domain::backup::decode(&good).is_ok());
+    let len = good.len();
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(400));
+    runner
+        .run(
+            &(0..len, 0..len, any::<u8>(), 0u8..3),
+            |(at, cut, byte, how)| {
+                let mut bytes = good.clone();
+                match how {
+                    0 => bytes.truncate(cut),
+                    1 => bytes[at] = byte,
+                    _ => bytes.insert(at, byte),
+                }
+                aftercare::domain::backup::check_decode(&bytes);
+                Ok(())
+            },
+        )
+        .unwrap();
+}
