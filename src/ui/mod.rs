@@ -307,9 +307,12 @@ pub fn App() -> Element {
         let ui = ui.clone();
         move || {
             let events = shared.lock().events.take();
-            let ui = ui.clone();
+            // Only a task that will receive events holds the app (and so the store's lock).
+            let ui = events.as_ref().map(|_| ui.clone());
             async move {
-                let Some(mut events) = events else { return };
+                let (Some(mut events), Some(ui)) = (events, ui) else {
+                    return;
+                };
                 while let Some(event) = events.next().await {
                     match event {
                         AppEvent::Delivered => ui.send(Intent::Reload),
