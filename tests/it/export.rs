@@ -428,7 +428,8 @@ fn the_calendar_reads_back_with_an_independent_parser() {
 /// R4 codes for the `status` of the resources the bundle uses.
 fn statuses(kind: &str) -> &'static [&'static str] {
     match kind {
-        "Procedure" => &[
+        // Both use R4's EventStatus value set.
+        "Procedure" | "Media" => &[
             "preparation",
             "in-progress",
             "not-done",
@@ -473,16 +474,6 @@ fn statuses(kind: &str) -> &'static [&'static str] {
             "unknown",
         ],
         "Device" => &["active", "inactive", "entered-in-error", "unknown"],
-        "Media" => &[
-            "preparation",
-            "in-progress",
-            "not-done",
-            "on-hold",
-            "stopped",
-            "completed",
-            "entered-in-error",
-            "unknown",
-        ],
         "Questionnaire" => &["draft", "active", "retired", "unknown"],
         _ => &[],
     }
