@@ -2,6 +2,7 @@
 //! time format, the clinic contact, and backup / restore / delete all (with confirmation).
 
 use super::state::{Intent, Ui};
+use crate::domain::export::Format;
 use crate::domain::i18n::{fill, Lang};
 use crate::domain::session::Clinic;
 use crate::domain::settings::Settings;
@@ -251,7 +252,7 @@ pub fn SettingsScreen() -> Element {
                 class: "secondary",
                 onclick: {
                     let ui = ui.clone();
-                    move |_| ui.send(Intent::SaveBackup)
+                    move |_| ui.send(Intent::Export(Format::Backup))
                 },
                 "{t.backup_save}"
             }

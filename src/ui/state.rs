@@ -244,7 +244,6 @@ pub enum Intent {
     AllowNotifications,
     /// Open the system page for exact alarms (Android).
     AllowExactAlarms,
-    SaveBackup,
     /// Change what the Share screen includes.
     SetShare(ExportOptions),
     /// Make a file for the clinic and hand it to the platform (save dialog, share sheet).
@@ -313,7 +312,6 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
             | Intent::SendTestReminder
             | Intent::SetShare(_)
             | Intent::Export(_)
-            | Intent::SaveBackup
             | Intent::PreviewRestore(_)
             | Intent::CancelRestore
             | Intent::AllowNotifications
@@ -425,10 +423,6 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                 Intent::DismissReminders(reminders) => app
                     .mark_reminders(&reminders, DeliveryState::Dismissed)
                     .map_err(|e| e.to_string()),
-                Intent::SaveBackup => {
-                    export_and_share(app, share.as_ref(), Format::Backup, &state.share)
-                        .map(|saved| shared_banner(state, t, saved))
-                }
                 Intent::Export(format) => {
                     export_and_share(app, share.as_ref(), format, &state.share)
                         .map(|saved| shared_banner(state, t, saved))

@@ -10,11 +10,11 @@
 //! validate the output with an independent R4 model. Ids are derived from the data, so the
 //! same store and `now` give the same bytes.
 
-use super::report::{Answer, Report, SessionReport};
+use super::report::{Answer, Report, Row, SessionReport};
 use crate::domain::adherence::DateState;
-use crate::domain::checkin::{CheckIn, WearAnswer};
+use crate::domain::checkin::WearAnswer;
 use crate::domain::plan::{Question, WearMode};
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -272,7 +272,7 @@ fn session_items(s: &SessionReport, patient: &Reference, items: &mut Vec<Item>) 
                         start: instant(p.start.with_timezone(&plan.tz).fixed_offset()),
                         end: instant(p.end.with_timezone(&plan.tz).fixed_offset()),
                     }),
-                    "productReference": device_ref_value(&device_ref),
+                    "productReference": to_value(&device_ref),
                 }
             })
         })
@@ -300,23 +300,13 @@ fn session_items(s: &SessionReport, patient: &Reference, items: &mut Vec<Item>) 
 
     for row in &s.rows {
         let date = row.date;
-        let checkin = s.checkins.iter().find(|c| c.0 == date);
-        let response = checkin.map(|(_, c, earlier)| {
-            questionnaire_response(
-                id,
-                date,
-                c,
-                *earlier,
-                row.night,
-                row.daytime,
-                patient,
-                &careplan_ref,
-            )
+        let response = row.recorded_at.map(|recorded_at| {
+            questionnaire_response(id, row, recorded_at, patient, &careplan_ref)
         });
-        let (status, timing) = match row.state {
-            DateState::Complete | DateState::Partial => ("completed", row.planned),
-            DateState::Missed => ("stopped", row.planned),
-            DateState::NotRecorded | DateState::Upcoming => ("intended", row.planned),
+        let status = match row.state {
+            DateState::Complete | DateState::Partial => "completed",
+            DateState::Missed => "stopped",
+            DateState::NotRecorded | DateState::Upcoming => "intended",
         };
         let mut note = vec![format!("Adherence on {date}: {}", row.state.id())];
         for (label, a) in [("Night", row.night), ("Day", row.daytime)] {
@@ -334,7 +324,7 @@ fn session_items(s: &SessionReport, patient: &Reference, items: &mut Vec<Item>) 
             "bodySite": single(area_concepts(s)),
             "note": [{"text": note.join(". ")}],
         });
-        if let Some((from, to)) = timing {
+        if let Some((from, to)) = row.planned {
             dus["timingPeriod"] = to_value(Period {
                 start: instant(from),
                 end: instant(to),
@@ -387,10 +377,6 @@ fn single(mut areas: Vec<CodeableConcept>) -> Option<CodeableConcept> {
     }
 }
 
-fn device_ref_value(r: &Reference) -> Value {
-    json!({"reference": r.reference})
-}
-
 /// Drops keys whose value is null or an empty array, which FHIR does not allow.
 fn strip_empty(v: &mut Value) {
     if let Some(o) = v.as_object_mut() {
@@ -420,23 +406,22 @@ fn wear_coding(a: WearAnswer) -> Value {
     json!({"valueCoding": {"system": WEAR_SYSTEM, "code": code, "display": display}})
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The check-in of one date (a row with `recorded_at`) as a QuestionnaireResponse.
 fn questionnaire_response(
     session: &str,
-    date: NaiveDate,
-    c: &CheckIn,
-    earlier: usize,
-    night: Answer,
-    day: Answer,
+    row: &Row,
+    recorded_at: DateTime<FixedOffset>,
     patient: &Reference,
     careplan: &Reference,
 ) -> Item {
+    let date = row.date;
+    let earlier = row.earlier_versions;
     let mut answers = vec![json!({
         "linkId": "date",
         "text": "Date of the check-in",
         "answer": [{"valueDate": date.to_string()}]
     })];
-    for (q, a) in [(Question::Night, night), (Question::Day, day)] {
+    for (q, a) in [(Question::Night, row.night), (Question::Day, row.daytime)] {
         let Answer::Given(given) = a else { continue };
         let key = match q {
             Question::Night => "night",
@@ -461,29 +446,29 @@ fn questionnaire_response(
         }
         answers.push(json!({"linkId": key, "text": if key == "night" { "Last night" } else { "Today" }, "item": group}));
     }
-    if let Some(m) = c.walking_minutes {
+    if let Some(m) = row.walking_minutes {
         answers.push(json!({
             "linkId": "walking-minutes",
             "text": "Minutes of walking",
             "answer": [{"valueInteger": m}]
         }));
     }
-    if !c.symptoms.is_empty() {
+    if !row.symptoms.is_empty() {
         answers.push(json!({
             "linkId": "symptoms",
             "text": "Symptoms",
-            "answer": c.symptoms.iter().map(|x| json!({"valueCoding": {"system": SYMPTOM_SYSTEM, "code": x.id(), "display": x.label()}})).collect::<Vec<_>>()
+            "answer": row.symptoms.iter().map(|x| json!({"valueCoding": {"system": SYMPTOM_SYSTEM, "code": x.id(), "display": x.label()}})).collect::<Vec<_>>()
         }));
     }
-    if !c.note.trim().is_empty() {
+    if !row.note.is_empty() {
         answers.push(json!({
             "linkId": "note",
             "text": "Note",
-            "answer": [{"valueString": c.note.trim()}]
+            "answer": [{"valueString": row.note}]
         }));
     }
     let mut tags = Vec::new();
-    if c.late {
+    if row.late {
         tags.push(json!({"system": FLAG_SYSTEM, "code": "late", "display": "Recorded after noon of the next day"}));
     }
     if earlier > 0 {
@@ -496,7 +481,7 @@ fn questionnaire_response(
         "status": if earlier > 0 { "amended" } else { "completed" },
         "subject": {"reference": patient.reference},
         "basedOn": [{"reference": careplan.reference}],
-        "authored": instant(c.recorded_at),
+        "authored": instant(recorded_at),
         "item": answers,
     });
     if !tags.is_empty() {

@@ -10,7 +10,6 @@
 use super::report::Report;
 use crate::domain::backup::Snapshot;
 use crate::domain::i18n::{fill, Locale};
-use crate::domain::plan::WearMode;
 use crate::domain::reminders::{plan_reminders_in, ReminderKind};
 use chrono::{DateTime, Duration, Utc};
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, Property};
@@ -52,10 +51,7 @@ pub fn write(
             .map(|p| {
                 let from = locale.date_medium(p.start.with_timezone(&report.zone).date_naive());
                 let to = locale.date_medium(p.end.with_timezone(&report.zone).date_naive());
-                let what = match p.wear {
-                    WearMode::Continuous => t.phase_continuous,
-                    WearMode::Daytime => t.phase_daytime,
-                };
+                let what = t.phase(p.wear);
                 format!("{from} – {to}: {what}")
             })
             .collect();

@@ -11,7 +11,6 @@ use super::report::{Answer, Report, SessionReport};
 use crate::domain::adherence::Coverage;
 use crate::domain::checkin::WearAnswer;
 use crate::domain::i18n::{fill, Locale, Texts};
-use crate::domain::plan::WearMode;
 use chrono::DateTime;
 use chrono_tz::Tz;
 use skrifa::instance::{LocationRef, Size};
@@ -325,10 +324,7 @@ fn lay_out_session(l: &mut Layout<'_>, report: &Report, s: &SessionReport, local
         .phases
         .iter()
         .map(|p| {
-            let what = match p.wear {
-                WearMode::Continuous => t.phase_continuous,
-                WearMode::Daytime => t.phase_daytime,
-            };
+            let what = t.phase(p.wear);
             format!(
                 "{} – {}: {what}",
                 locale.date_short(p.start.with_timezone(&plan.tz).date_naive()),

@@ -5,7 +5,7 @@
 
 use crate::domain::adherence::{Adherence, DateState};
 use crate::domain::backup::Snapshot;
-use crate::domain::checkin::{CheckIn, WearAnswer};
+use crate::domain::checkin::WearAnswer;
 use crate::domain::plan::{CompressionPlan, Question};
 use crate::domain::session::TreatmentSession;
 use crate::domain::status::status;
@@ -120,8 +120,6 @@ pub struct SessionReport {
     pub red_flags: Vec<ReportedRedFlag>,
     /// The session's own note; empty when notes are not shared.
     pub note: String,
-    /// The check-ins themselves (current versions) by date, for formats that carry answers.
-    pub checkins: Vec<(NaiveDate, CheckIn, usize)>,
 }
 
 /// Everything an export needs.
@@ -190,7 +188,6 @@ fn session_report(
     let session_zone = plan.tz;
     let mut rows = Vec::new();
     let mut red_flags = Vec::new();
-    let mut checkins = Vec::new();
     for entry in &s.dates {
         let record = entry.record.as_ref();
         let answer = |q: Question| {
@@ -233,14 +230,6 @@ fn session_report(
                         }),
                 );
             }
-            let mut shared = r.current.clone();
-            if !options.notes {
-                shared.note.clear();
-            }
-            if !options.symptoms {
-                shared.symptoms.clear();
-            }
-            checkins.push((r.date, shared, r.history.len()));
         }
         rows.push(Row {
             date: entry.date,
@@ -275,6 +264,5 @@ fn session_report(
         } else {
             String::new()
         },
-        checkins,
     }
 }
