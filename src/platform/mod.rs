@@ -9,6 +9,7 @@ pub mod android;
 pub mod android_reminders;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod background;
+pub mod capture;
 pub mod clock;
 pub mod files;
 #[cfg(target_os = "ios")]
