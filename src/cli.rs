@@ -3,8 +3,9 @@
 //! Exit codes: 0 done; 2 bad input (nothing written); 3 the store cannot be used (damaged,
 //! already open, newer schema, disk full); 1 anything else. Errors are one line on stderr.
 
-use crate::app::{Aftercare, AppError, Clock, FixedClock, StoreError};
+use crate::app::{AppError, Clock, FixedClock, StoreError};
 use crate::domain::area::{parse_areas, TreatedArea};
+use crate::domain::photo::{self, PhotoDraft, PhotoKind};
 use crate::domain::checkin::{wear_answer, CheckInDraft, RemovalReason, WearAnswer, WearKind};
 use crate::domain::plan::{PlanConfig, Question};
 use crate::domain::reminders;
@@ -109,7 +110,16 @@ pub enum Command {
         /// Leave the symptoms out.
         #[arg(long)]
         no_symptoms: bool,
+        /// Include this photo in the PDF report and the FHIR bundle (repeat for several).
+        #[arg(long = "photo", value_name = "ID")]
+        photos: Vec<String>,
+        /// Include every photo of the chosen sessions.
+        #[arg(long, conflicts_with = "photos")]
+        all_photos: bool,
     },
+    /// Add, list or delete result photos, or close the result-photo prompt.
+    #[command(subcommand)]
+    Photo(PhotoCommand),
     /// Replace everything with a backup file (checked first).
     Restore {
         file: PathBuf,
@@ -142,6 +152,38 @@ pub enum SessionCommand {
     List {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PhotoCommand {
+    /// Import a JPEG or PNG: it is turned upright, downscaled to at most 2048 px and stored
+    /// without location or any other metadata, in the app's private data folder.
+    Add {
+        #[arg(long, value_name = "ID")]
+        session: String,
+        /// The treated area it shows, e.g. left-calf-back.
+        #[arg(long, value_parser = |s: &str| s.parse::<TreatedArea>())]
+        area: TreatedArea,
+        /// baseline (before treatment) or result (at three months).
+        #[arg(long, value_parser = |s: &str| s.parse::<PhotoKind>())]
+        kind: PhotoKind,
+        /// The image file.
+        file: PathBuf,
+    },
+    /// List the photos and each session's result-photo prompt.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a photo (its entry and its file).
+    Delete { id: String },
+    /// Say you will not take result photos for a session (the prompt stops); `--undo` reopens it.
+    Dismiss {
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long)]
+        undo: bool,
     },
 }
 
@@ -233,6 +275,71 @@ pub enum DebugCommand {
 fn parse_now(s: &str) -> Result<DateTime<FixedOffset>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map_err(|_| format!("'{s}' is not an RFC 3339 instant (e.g. 2026-11-25T20:00:00+01:00)"))
+}
+
+/// The photos and prompts as JSON: `{"photos": [...], "prompts": [{session, state, due, missing}]}`.
+fn photo_list_json(snap: &crate::domain::backup::Snapshot, today: NaiveDate) -> String {
+    let prompts: Vec<serde_json::Value> = snap
+        .sessions
+        .iter()
+        .map(|s| {
+            let (state, due, missing) = prompt_parts(photo::prompt(s, &snap.photos, today));
+            serde_json::json!({
+                "session": s.id,
+                "state": state,
+                "due": due.unwrap_or(s.photo_due()),
+                "missing": missing,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "photos": snap.photos,
+        "prompts": prompts,
+    }))
+    .unwrap_or_default()
+}
+
+/// The photos and prompts as lines for a person.
+fn photo_list_text(snap: &crate::domain::backup::Snapshot, today: NaiveDate) -> Vec<String> {
+    let mut lines = Vec::new();
+    for s in &snap.sessions {
+        let (state, due, missing) = prompt_parts(photo::prompt(s, &snap.photos, today));
+        let due = due.unwrap_or(s.photo_due());
+        lines.push(match state {
+            "not-yet" => format!("Session {}: result photos due on {due}", s.id),
+            "due" => format!(
+                "Session {}: result photos due since {due}, {missing} area(s) still without one",
+                s.id
+            ),
+            "done" => format!("Session {}: result photos done", s.id),
+            _ => format!("Session {}: result photos dismissed", s.id),
+        });
+        for p in snap.photos.iter().filter(|p| p.session == s.id) {
+            lines.push(format!(
+                "  {}  {} {}  taken {}  {}×{}",
+                p.id,
+                p.area,
+                p.kind,
+                p.taken_at.format("%Y-%m-%d %H:%M %:z"),
+                p.width,
+                p.height
+            ));
+        }
+    }
+    if lines.is_empty() {
+        lines.push("No sessions yet.".into());
+    }
+    lines
+}
+
+/// A prompt as (state id, due date, areas missing).
+fn prompt_parts(p: photo::PhotoPrompt) -> (&'static str, Option<NaiveDate>, usize) {
+    match p {
+        photo::PhotoPrompt::NotYet { due } => ("not-yet", Some(due), 0),
+        photo::PhotoPrompt::Due { due, missing } => ("due", Some(due), missing),
+        photo::PhotoPrompt::Done => ("done", None, 0),
+        photo::PhotoPrompt::Dismissed => ("dismissed", None, 0),
+    }
 }
 
 fn parse_format(s: &str) -> Result<crate::domain::export::Format, String> {
@@ -362,7 +469,7 @@ fn remind(
         }
         Err(e) => return Err(e.into()),
     };
-    let mut app = Aftercare::new(store, clock).with_system_locale(&system_locale());
+    let mut app = crate::platform::photos::open_app(store, clock, &system_locale());
     let (tx, rx) = mpsc::channel();
     let notifier = if wait_for_click > 0 {
         let tx = Mutex::new(tx);
@@ -468,7 +575,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     };
     if let Command::Recover = command {
         let (store, aside) = SledStore::recover(&dir, Box::new(clock))?;
-        let app = Aftercare::new(store, clock).with_system_locale(&system_locale());
+        let app = crate::platform::photos::open_app(store, clock, &system_locale());
         println!(
             "Restored {} from the automatic backup; the damaged store is kept in {}",
             app.snapshot()?.summary(),
@@ -480,7 +587,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         return remind(&dir, clock, cli.now, wait_for_click);
     }
     let store = SledStore::open(&dir, Box::new(clock))?;
-    let mut app = Aftercare::new(store, clock).with_system_locale(&system_locale());
+    let mut app = crate::platform::photos::open_app(store, clock, &system_locale());
     let mut out = std::io::stdout().lock();
     let print = |out: &mut std::io::StdoutLock, text: String| {
         let _ = writeln!(out, "{text}");
@@ -655,12 +762,24 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             sessions,
             no_notes,
             no_symptoms,
+            photos,
+            all_photos,
         } => {
+            let photos = if all_photos {
+                let snap = app.snapshot()?;
+                snap.photos
+                    .iter()
+                    .filter(|p| sessions.is_empty() || sessions.contains(&p.session))
+                    .map(|p| p.id.clone())
+                    .collect()
+            } else {
+                photos
+            };
             let options = crate::domain::export::ExportOptions {
                 sessions,
                 notes: !no_notes,
                 symptoms: !no_symptoms,
-                photos: false,
+                photos,
             };
             let file = app.export(format, &options)?;
             crate::platform::files::write_atomic(&path, &file.bytes).map_err(|e| Failure {
@@ -675,6 +794,62 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                     file.bytes.len(),
                     path.display()
                 ),
+            );
+        }
+        Command::Photo(PhotoCommand::Add {
+            session,
+            area,
+            kind,
+            file,
+        }) => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Failure::invalid(format!("cannot read {}: {e}", file.display())))?;
+            let draft = PhotoDraft {
+                session,
+                area,
+                kind,
+            };
+            let photo = app.add_photo(draft, &bytes).map_err(|e| match e {
+                AppError::Invalid(m) => {
+                    Failure::invalid(format!("{}: {m}; nothing was saved", file.display()))
+                }
+                other => other.into(),
+            })?;
+            print(
+                &mut out,
+                format!(
+                    "Saved photo {} ({}×{}, taken {}) without location or device data",
+                    photo.id,
+                    photo.width,
+                    photo.height,
+                    photo.taken_at.format("%Y-%m-%d %H:%M %:z")
+                ),
+            );
+        }
+        Command::Photo(PhotoCommand::List { json }) => {
+            let snap = app.snapshot()?;
+            let today = app.clock().now().with_timezone(&app.clock().zone()).date_naive();
+            if json {
+                print(&mut out, photo_list_json(&snap, today));
+            } else {
+                for line in photo_list_text(&snap, today) {
+                    print(&mut out, line);
+                }
+            }
+        }
+        Command::Photo(PhotoCommand::Delete { id }) => {
+            let photo = app.delete_photo(&id)?;
+            print(&mut out, format!("Deleted photo {} and its file", photo.id));
+        }
+        Command::Photo(PhotoCommand::Dismiss { session, undo }) => {
+            app.dismiss_photos(&session, !undo)?;
+            print(
+                &mut out,
+                if undo {
+                    format!("The result-photo prompt of session {session} is open again")
+                } else {
+                    format!("No more result-photo reminders for session {session}")
+                },
             );
         }
         Command::Restore { file, yes } => {

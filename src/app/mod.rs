@@ -8,6 +8,7 @@ use crate::domain::backup::{self, Snapshot};
 use crate::domain::checkin::{validate, CheckInDraft, CheckInRecord};
 use crate::domain::delivery::{catch_up_since, due, Delivery, DeliveryState};
 use crate::domain::export;
+use crate::domain::photo::{self, Photo, PhotoDraft};
 use crate::domain::reminders::{plan_reminders_in, Reminder};
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, TreatmentSession};
 use crate::domain::settings::Settings;
@@ -72,6 +73,45 @@ pub trait ShareTarget: Send + Sync {
     fn share(&self, file: &export::ExportFile) -> Result<Option<String>, String>;
 }
 
+/// The image files of result photos, in the app's private photos folder. Entries about them
+/// live in the `Store`; the files are written before their entry and removed after it, so a
+/// crash can leave an unused file but never an entry without its image.
+pub trait PhotoStore: Send + Sync {
+    /// Writes `bytes` as `name`, durably, replacing nothing else.
+    fn put(&self, name: &str, bytes: &[u8]) -> Result<(), String>;
+    /// Reads the file `name`.
+    fn get(&self, name: &str) -> Result<Vec<u8>, String>;
+    /// Removes the file `name`; a file that is already gone is not an error.
+    fn remove(&self, name: &str) -> Result<(), String>;
+}
+
+/// Photo files in memory, for tests and for an app without a data folder.
+#[derive(Debug, Default)]
+pub struct MemoryPhotos(std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>);
+
+impl PhotoStore for MemoryPhotos {
+    fn put(&self, name: &str, bytes: &[u8]) -> Result<(), String> {
+        self.lock().insert(name.to_string(), bytes.to_vec());
+        Ok(())
+    }
+    fn get(&self, name: &str) -> Result<Vec<u8>, String> {
+        self.lock()
+            .get(name)
+            .cloned()
+            .ok_or_else(|| format!("the photo file {name} is missing"))
+    }
+    fn remove(&self, name: &str) -> Result<(), String> {
+        self.lock().remove(name);
+        Ok(())
+    }
+}
+
+impl MemoryPhotos {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeMap<String, Vec<u8>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// The phone's notification permission: read it, ask for it, open the exact-alarm setting.
 pub trait NotificationAccess: Send + Sync {
     /// The current state.
@@ -96,10 +136,11 @@ pub enum AppError {
     Store(#[from] StoreError),
 }
 
-/// The application: a store and a clock.
+/// The application: a store, a clock, and the photo files.
 pub struct Aftercare<S: Store, C: Clock> {
     store: S,
     clock: C,
+    photos: Box<dyn PhotoStore>,
     /// The system locale, for reminder text where the settings leave the language open.
     system_locale: String,
 }
@@ -109,8 +150,15 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         Aftercare {
             store,
             clock,
+            photos: Box::new(MemoryPhotos::default()),
             system_locale: "en".into(),
         }
+    }
+
+    /// The same app, keeping photo files in `photos` (the data folder's `photos/`).
+    pub fn with_photo_store(mut self, photos: Box<dyn PhotoStore>) -> Self {
+        self.photos = photos;
+        self
     }
 
     /// The same app, writing reminder text in `tag`'s language ("es-ES") unless the
@@ -125,6 +173,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         plan_reminders_in(
             &snap.sessions,
             &snap.checkins,
+            &snap.photos,
             &snap.settings,
             since,
             self.clock.zone(),
@@ -384,7 +433,71 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
     /// Deletes every session, check-in, setting and delivery-log entry (the patient asked, and
     /// confirmed); durable when it returns. The automatic backup is rewritten empty too.
     pub fn delete_all(&mut self) -> Result<(), AppError> {
+        let photos = self.store.load().map(|s| s.photos).unwrap_or_default();
         self.store.replace_all(&Snapshot::default())?;
+        for p in photos {
+            // The entries are gone durably; a file left behind is private and unreferenced.
+            let _ = self.photos.remove(&p.file);
+        }
+        Ok(())
+    }
+
+    /// Imports a photo: the image is made safe (upright, at most 2048 px, re-encoded without
+    /// location or any other metadata), written to the photos folder, then its entry is
+    /// saved. Bad input writes nothing.
+    pub fn add_photo(&mut self, draft: PhotoDraft, bytes: &[u8]) -> Result<Photo, AppError> {
+        let snap = self.store.load()?;
+        let id = photo::new_id(&draft, &snap.sessions, &snap.photos).map_err(AppError::Invalid)?;
+        let prepared = photo::prepare(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let now = self.clock.now();
+        let zone = self.clock.zone();
+        let entry = Photo {
+            file: photo::file_name(&id),
+            id,
+            session: draft.session,
+            area: draft.area,
+            kind: draft.kind,
+            taken_at: photo::taken_at(&prepared, now, zone),
+            added_at: now.with_timezone(&zone).fixed_offset(),
+            width: prepared.width,
+            height: prepared.height,
+            bytes: prepared.jpeg.len() as u64,
+        };
+        self.photos
+            .put(&entry.file, &prepared.jpeg)
+            .map_err(|e| AppError::Invalid(format!("the photo could not be saved: {e}")))?;
+        if let Err(e) = self.store.save_photo(&entry) {
+            let _ = self.photos.remove(&entry.file);
+            return Err(e.into());
+        }
+        Ok(entry)
+    }
+
+    /// Deletes a photo: its entry first (durably), then its file.
+    pub fn delete_photo(&mut self, id: &str) -> Result<Photo, AppError> {
+        let snap = self.store.load()?;
+        let entry = find_photo(&snap, id)?.clone();
+        self.store.delete_photo(id)?;
+        self.photos
+            .remove(&entry.file)
+            .map_err(|e| AppError::Invalid(format!("the photo's entry was deleted, but its file could not be removed: {e}")))?;
+        Ok(entry)
+    }
+
+    /// The stored image of a photo (a JPEG without metadata).
+    pub fn photo_image(&self, id: &str) -> Result<Vec<u8>, AppError> {
+        let snap = self.store.load()?;
+        let entry = find_photo(&snap, id)?;
+        self.photos.get(&entry.file).map_err(AppError::Invalid)
+    }
+
+    /// Closes (or, with `false`, reopens) a session's result-photo prompt.
+    pub fn dismiss_photos(&mut self, session: &str, dismissed: bool) -> Result<(), AppError> {
+        let snap = self.store.load()?;
+        let mut s = find_session(&snap, session)?.clone();
+        s.photos_dismissed_at =
+            dismissed.then(|| self.clock.now().with_timezone(&self.clock.zone()).fixed_offset());
+        self.store.save_session(&s)?;
         Ok(())
     }
 
@@ -446,6 +559,17 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
 pub struct RestorePreview {
     pub incoming: backup::Backup,
     pub current: Snapshot,
+}
+
+fn find_photo<'a>(snap: &'a Snapshot, id: &str) -> Result<&'a Photo, AppError> {
+    snap.photos.iter().find(|p| p.id == id).ok_or_else(|| {
+        AppError::Invalid(if snap.photos.is_empty() {
+            format!("there is no photo '{id}' (no photos yet)")
+        } else {
+            let known: Vec<&str> = snap.photos.iter().map(|p| p.id.as_str()).collect();
+            format!("there is no photo '{id}' (photos: {})", known.join(", "))
+        })
+    })
 }
 
 fn find_session<'a>(snap: &'a Snapshot, id: &str) -> Result<&'a TreatmentSession, AppError> {

@@ -1,13 +1,15 @@
 //! The `Store` port, the versioned envelope every stored value travels in, and an in-memory
 //! store for tests.
 //!
-//! Keys sort by date: `session/<YYYY-MM-DD[-n]>`, `checkin/<session>/<YYYY-MM-DD>`.
+//! Keys sort by date: `session/<YYYY-MM-DD[-n]>`, `checkin/<session>/<YYYY-MM-DD>`,
+//! `photo/<session>-<area>-<kind>-<n>`.
 //! Values are JSON envelopes `{"schema": N, "kind": "...", "body": {...}}`; a value written by
 //! an older schema is migrated on read, one written by a newer schema is refused.
 
 use crate::domain::backup::Snapshot;
 use crate::domain::checkin::CheckInRecord;
 use crate::domain::delivery::Delivery;
+use crate::domain::photo::Photo;
 use crate::domain::session::TreatmentSession;
 use crate::domain::settings::Settings;
 use serde::de::DeserializeOwned;
@@ -52,6 +54,10 @@ pub trait Store {
     fn save_settings(&mut self, settings: &Settings) -> Result<(), StoreError>;
     /// Adds or replaces entries of the reminder delivery log, as one change.
     fn save_deliveries(&mut self, deliveries: &[Delivery]) -> Result<(), StoreError>;
+    /// Adds or replaces a photo's entry (the image file is the `PhotoStore`'s).
+    fn save_photo(&mut self, photo: &Photo) -> Result<(), StoreError>;
+    /// Removes a photo's entry.
+    fn delete_photo(&mut self, id: &str) -> Result<(), StoreError>;
     /// Replaces everything with `snapshot` (a restore).
     fn replace_all(&mut self, snapshot: &Snapshot) -> Result<(), StoreError>;
 }
@@ -69,6 +75,11 @@ pub fn checkin_key(session: &str, date: chrono::NaiveDate) -> String {
 /// The key of a delivery-log entry.
 pub fn delivery_key(id: &str) -> String {
     format!("delivery/{id}")
+}
+
+/// The key of a photo's entry.
+pub fn photo_key(id: &str) -> String {
+    format!("photo/{id}")
 }
 
 /// The key of the settings.
@@ -155,6 +166,8 @@ impl Store for MemoryStore {
                 snap.checkins.push(decode_or_io("checkin", v)?);
             } else if k.starts_with("delivery/") {
                 snap.deliveries.push(decode_or_io("delivery", v)?);
+            } else if k.starts_with("photo/") {
+                snap.photos.push(decode_or_io("photo", v)?);
             } else if k == SETTINGS_KEY {
                 snap.settings = decode_or_io("settings", v)?;
             }
@@ -194,8 +207,25 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn save_photo(&mut self, photo: &Photo) -> Result<(), StoreError> {
+        self.values
+            .insert(photo_key(&photo.id), encode_value("photo", photo)?);
+        self.bump();
+        Ok(())
+    }
+
+    fn delete_photo(&mut self, id: &str) -> Result<(), StoreError> {
+        self.values.remove(&photo_key(id));
+        self.bump();
+        Ok(())
+    }
+
     fn replace_all(&mut self, snapshot: &Snapshot) -> Result<(), StoreError> {
         self.values.clear();
+        for p in &snapshot.photos {
+            self.values
+                .insert(photo_key(&p.id), encode_value("photo", p)?);
+        }
         for d in &snapshot.deliveries {
             self.values
                 .insert(delivery_key(&d.id), encode_value("delivery", d)?);

@@ -6,6 +6,7 @@
 
 use crate::domain::checkin::CheckInRecord;
 use crate::domain::delivery::Delivery;
+use crate::domain::photo::Photo;
 use crate::domain::session::TreatmentSession;
 use crate::domain::settings::Settings;
 use chrono::{DateTime, FixedOffset};
@@ -28,6 +29,10 @@ pub struct Snapshot {
     /// The reminder delivery log.
     #[serde(default)]
     pub deliveries: Vec<Delivery>,
+    /// The result photos' entries; the images are files in the photos folder, referenced by
+    /// name (a backup holds the references, not the images).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<Photo>,
 }
 
 impl Snapshot {
@@ -40,10 +45,15 @@ impl Snapshot {
     pub fn summary(&self) -> String {
         let versions: usize = self.checkins.iter().map(|c| c.history.len()).sum();
         format!(
-            "{} session(s), {} check-in(s) ({} earlier version(s))",
+            "{} session(s), {} check-in(s) ({} earlier version(s)){}",
             self.sessions.len(),
             self.checkins.len(),
-            versions
+            versions,
+            if self.photos.is_empty() {
+                String::new()
+            } else {
+                format!(", {} photo(s)", self.photos.len())
+            }
         )
     }
 }
@@ -159,7 +169,7 @@ pub fn validate(s: &Snapshot) -> Result<(), String> {
             ));
         }
     }
-    Ok(())
+    crate::domain::photo::validate(&s.photos, &s.sessions)
 }
 
 /// The property the backup fuzz target and its test check: `bytes` either decode into a valid

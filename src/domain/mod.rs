@@ -11,6 +11,7 @@ pub mod checkin;
 pub mod delivery;
 pub mod export;
 pub mod i18n;
+pub mod photo;
 pub mod plan;
 pub mod reminders;
 pub mod session;

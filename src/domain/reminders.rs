@@ -9,6 +9,7 @@
 
 use crate::domain::checkin::CheckInRecord;
 use crate::domain::i18n::{fill, Locale};
+use crate::domain::photo::{self, Photo};
 use crate::domain::plan::CompressionPlan;
 use crate::domain::session::TreatmentSession;
 use crate::domain::settings::Settings;
@@ -154,14 +155,17 @@ pub fn plan_reminders(
     now: DateTime<Utc>,
     device_tz: Tz,
 ) -> Vec<Reminder> {
-    plan_reminders_in(sessions, checkins, settings, now, device_tz, "en")
+    plan_reminders_in(sessions, checkins, &[], settings, now, device_tz, "en")
 }
 
 /// Plans every reminder due at or after `now`, sorted by time and then identity, with text
 /// in the settings' language, else in the system locale's (`system_locale`, e.g. "es-ES").
+/// The photo prompt and its follow-ups are left out once a session's result photos are done
+/// or dismissed.
 pub fn plan_reminders_in(
     sessions: &[TreatmentSession],
     checkins: &[CheckInRecord],
+    photos: &[Photo],
     settings: &Settings,
     now: DateTime<Utc>,
     device_tz: Tz,
@@ -178,7 +182,8 @@ pub fn plan_reminders_in(
         let Ok(plan) = session.compression_plan() else {
             continue;
         };
-        plan_session(&mut p, session, &plan, checkins);
+        let photos_closed = photo::prompt(session, photos, session.date).is_closed();
+        plan_session(&mut p, session, &plan, checkins, photos_closed);
     }
     let mut out = p.out;
     out.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
@@ -190,6 +195,7 @@ fn plan_session(
     session: &TreatmentSession,
     plan: &CompressionPlan,
     checkins: &[CheckInRecord],
+    photos_closed: bool,
 ) {
     let id = session.id.as_str();
     let recorded = |d: NaiveDate| {
@@ -265,27 +271,29 @@ fn plan_session(
         t.rem_off_title.into(),
         t.rem_off_body.into(),
     );
-    let photo = session.photo_due();
-    let at = p.local(photo, PHOTO_TIME);
-    p.add(
-        ReminderKind::Photo,
-        id,
-        photo,
-        at,
-        t.rem_photo_title.into(),
-        t.rem_photo_body.into(),
-    );
-    for days in PHOTO_FOLLOWUP_DAYS {
-        if let Some(d) = photo.checked_add_days(Days::new(days)) {
-            let at = p.local(d, PHOTO_TIME);
-            p.add(
-                ReminderKind::PhotoFollowup,
-                id,
-                d,
-                at,
-                t.rem_photo_followup_title.into(),
-                t.rem_photo_followup_body.into(),
-            );
+    if !photos_closed {
+        let photo = session.photo_due();
+        let at = p.local(photo, PHOTO_TIME);
+        p.add(
+            ReminderKind::Photo,
+            id,
+            photo,
+            at,
+            t.rem_photo_title.into(),
+            t.rem_photo_body.into(),
+        );
+        for days in PHOTO_FOLLOWUP_DAYS {
+            if let Some(d) = photo.checked_add_days(Days::new(days)) {
+                let at = p.local(d, PHOTO_TIME);
+                p.add(
+                    ReminderKind::PhotoFollowup,
+                    id,
+                    d,
+                    at,
+                    t.rem_photo_followup_title.into(),
+                    t.rem_photo_followup_body.into(),
+                );
+            }
         }
     }
     if !session.checklist.open_items().is_empty() {

@@ -120,6 +120,9 @@ pub struct TreatmentSession {
     pub plan: PlanConfig,
     pub checklist: PreTreatmentChecklist,
     pub created_at: DateTime<FixedOffset>,
+    /// When the patient said they will not take result photos (closes the prompt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photos_dismissed_at: Option<DateTime<FixedOffset>>,
 }
 
 /// What a patient enters for a new session.
@@ -171,6 +174,7 @@ impl SessionDraft {
             plan: self.plan,
             checklist: PreTreatmentChecklist::default(),
             created_at: now.with_timezone(&self.tz).fixed_offset(),
+            photos_dismissed_at: None,
         })
     }
 }

@@ -18,6 +18,7 @@ pub mod locale;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod notify;
 pub mod paths;
+pub mod photos;
 pub mod plan_file;
 pub mod share;
 pub mod sled_store;

@@ -12,13 +12,14 @@
 //! `fdatasync` on sled's log file before it is acknowledged.
 
 use crate::app::store::{
-    checkin_key, decode_value, delivery_key, encode_value, session_key, DecodeError, Store,
+    checkin_key, decode_value, delivery_key, encode_value, photo_key, session_key, DecodeError, Store,
     StoreError, GENERATION_KEY, SETTINGS_KEY,
 };
 use crate::app::Clock;
 use crate::domain::backup::{self, Snapshot};
 use crate::domain::checkin::CheckInRecord;
 use crate::domain::delivery::Delivery;
+use crate::domain::photo::Photo;
 use crate::domain::session::TreatmentSession;
 use crate::domain::settings::Settings;
 use crate::platform::files::{create_private_dir, is_disk_full, sync_dir, write_atomic};
@@ -137,6 +138,8 @@ fn read_all(db: &sled::Db) -> Result<Snapshot, StoreError> {
             snap.checkins.push(decode("checkin", &k, &v)?);
         } else if key.starts_with("delivery/") {
             snap.deliveries.push(decode("delivery", &k, &v)?);
+        } else if key.starts_with("photo/") {
+            snap.photos.push(decode("photo", &k, &v)?);
         } else if key == SETTINGS_KEY {
             snap.settings = decode("settings", &k, &v)?;
         } else if key == GENERATION_KEY {
@@ -305,11 +308,26 @@ impl Store for SledStore {
         self.commit(batch, self.generation + 1)
     }
 
+    fn save_photo(&mut self, photo: &Photo) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        batch.insert(photo_key(&photo.id).as_bytes(), encode_value("photo", photo)?);
+        self.commit(batch, self.generation + 1)
+    }
+
+    fn delete_photo(&mut self, id: &str) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        batch.remove(photo_key(id).as_bytes());
+        self.commit(batch, self.generation + 1)
+    }
+
     fn replace_all(&mut self, snapshot: &Snapshot) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
         for item in self.db.iter() {
             let (k, _) = item.map_err(sled_error)?;
             batch.remove(k);
+        }
+        for p in &snapshot.photos {
+            batch.insert(photo_key(&p.id).as_bytes(), encode_value("photo", p)?);
         }
         for s in &snapshot.sessions {
             batch.insert(session_key(&s.id).as_bytes(), encode_value("session", s)?);

@@ -108,7 +108,7 @@ impl Launch {
     pub fn open_in_locale(dir: PathBuf, clock: RunClock, locale: &str) -> Self {
         let state = match SledStore::open(&dir, Box::new(clock)) {
             Ok(store) => Startup::Ready(Box::new(
-                Aftercare::new(store, clock).with_system_locale(locale),
+                crate::platform::photos::open_app(store, clock, locale),
             )),
             Err(e @ StoreError::Damaged { .. }) => {
                 Startup::Damaged(format!("{e}{}", recovery_hint(&dir)))
@@ -149,7 +149,7 @@ impl Launch {
     pub fn recover(&mut self) {
         self.state = match SledStore::recover(&self.dir, Box::new(self.clock)) {
             Ok((store, _)) => Startup::Ready(Box::new(
-                Aftercare::new(store, self.clock).with_system_locale(&self.system_locale),
+                crate::platform::photos::open_app(store, self.clock, &self.system_locale),
             )),
             Err(e) => Startup::Failed(format!("Recovery failed: {e}")),
         };

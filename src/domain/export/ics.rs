@@ -71,6 +71,7 @@ pub fn write(
     let reminders = plan_reminders_in(
         &sessions,
         &snapshot.checkins,
+        &snapshot.photos,
         &snapshot.settings,
         now,
         report.zone,

@@ -22,8 +22,8 @@ pub struct ExportOptions {
     pub notes: bool,
     /// Symptoms reported at check-ins (red flags included).
     pub symptoms: bool,
-    /// Photos the patient ticked (none can be ticked until photos exist).
-    pub photos: bool,
+    /// The ids of the photos the patient ticked (for the PDF report and the FHIR bundle).
+    pub photos: Vec<String>,
 }
 
 impl Default for ExportOptions {
@@ -32,7 +32,7 @@ impl Default for ExportOptions {
             sessions: Vec::new(),
             notes: true,
             symptoms: true,
-            photos: false,
+            photos: Vec::new(),
         }
     }
 }

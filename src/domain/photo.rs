@@ -1,0 +1,396 @@
+//! Result photos: what is stored about each photo, how an imported image is made safe to keep
+//! (decoded, turned upright, downscaled, re-encoded without any metadata), and the state of
+//! the 3-month result-photo prompt.
+//!
+//! Pure: image bytes in, image bytes out; the instant and zone come in as arguments. Files are
+//! written by the `PhotoStore` port, never here.
+
+use crate::domain::area::TreatedArea;
+use crate::domain::session::TreatmentSession;
+use crate::domain::time::resolve_local;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use image::{DynamicImage, ImageDecoder, ImageReader};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::io::Cursor;
+use std::str::FromStr;
+
+/// The longest side of a stored photo, in pixels.
+pub const MAX_SIDE: u32 = 2048;
+/// JPEG quality of stored photos: small files, no visible loss on skin detail.
+pub const JPEG_QUALITY: u8 = 88;
+/// The largest image accepted for import, per side (a 100-megapixel camera is 12 000 wide).
+pub const MAX_INPUT_SIDE: u32 = 16_384;
+/// The largest file accepted for import.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Before treatment, or the result at three months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PhotoKind {
+    Baseline,
+    Result,
+}
+
+impl PhotoKind {
+    /// The identifier in files and on the command line.
+    pub fn id(self) -> &'static str {
+        match self {
+            PhotoKind::Baseline => "baseline",
+            PhotoKind::Result => "result",
+        }
+    }
+}
+
+impl fmt::Display for PhotoKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for PhotoKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "baseline" => Ok(PhotoKind::Baseline),
+            "result" => Ok(PhotoKind::Result),
+            other => Err(format!(
+                "unknown photo kind '{other}' (expected baseline or result)"
+            )),
+        }
+    }
+}
+
+/// One stored photo. The image itself is the file `file` in the app's private photos folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Photo {
+    /// `<session>-<area>-<kind>-<n>`, unique in the store.
+    pub id: String,
+    pub session: String,
+    pub area: TreatedArea,
+    pub kind: PhotoKind,
+    /// When the photo was taken: the camera's date when the image has one, else when it was
+    /// added.
+    pub taken_at: DateTime<FixedOffset>,
+    pub added_at: DateTime<FixedOffset>,
+    /// The file name in the photos folder (`<id>.jpg`).
+    pub file: String,
+    pub width: u32,
+    pub height: u32,
+    /// The size of the stored file, in bytes.
+    pub bytes: u64,
+}
+
+/// What the patient asks to add.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoDraft {
+    pub session: String,
+    pub area: TreatedArea,
+    pub kind: PhotoKind,
+}
+
+/// An imported image made safe to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedImage {
+    /// A baseline JPEG without any metadata (no EXIF, no location, no device).
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// The camera's "date taken" (EXIF DateTimeOriginal), a local time without a zone.
+    pub taken_local: Option<NaiveDateTime>,
+}
+
+/// Why an image cannot be imported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhotoError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is too large ({0} MB; the largest accepted is 64 MB)")]
+    TooLarge(usize),
+    #[error("the file is not a JPEG or PNG image")]
+    NotAnImage,
+    #[error("the image is damaged and cannot be read ({0})")]
+    Damaged(String),
+    #[error("the image is too large ({0}×{1} pixels; the largest accepted is 16384 per side)")]
+    TooManyPixels(u32, u32),
+    #[error("the photo could not be re-encoded ({0})")]
+    Encode(String),
+}
+
+/// Decodes a JPEG or PNG, applies its EXIF orientation, downscales it so that the long side is
+/// at most [`MAX_SIDE`], and re-encodes it as a JPEG that carries no metadata at all: the
+/// encoder writes only pixels, so location, device and every other EXIF field are gone.
+pub fn prepare(bytes: &[u8]) -> Result<PreparedImage, PhotoError> {
+    if bytes.is_empty() {
+        return Err(PhotoError::Empty);
+    }
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(PhotoError::TooLarge(bytes.len() / (1024 * 1024)));
+    }
+    let format = image::guess_format(bytes).map_err(|_| PhotoError::NotAnImage)?;
+    if !matches!(format, image::ImageFormat::Jpeg | image::ImageFormat::Png) {
+        return Err(PhotoError::NotAnImage);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_INPUT_SIDE);
+    limits.max_image_height = Some(MAX_INPUT_SIDE);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    let (w, h) = decoder.dimensions();
+    if w == 0 || h == 0 {
+        return Err(PhotoError::Damaged("it has no pixels".into()));
+    }
+    let exif = decoder.exif_metadata().ok().flatten();
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    img.apply_orientation(orientation);
+    let img = downscale(img);
+    let rgb = img.to_rgb8();
+    let mut jpeg = Vec::new();
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY);
+    rgb.write_with_encoder(encoder)
+        .map_err(|e| PhotoError::Encode(e.to_string()))?;
+    Ok(PreparedImage {
+        jpeg,
+        width: rgb.width(),
+        height: rgb.height(),
+        taken_local: exif.as_deref().and_then(date_taken),
+    })
+}
+
+fn damaged(e: image::ImageError) -> PhotoError {
+    match e {
+        image::ImageError::Limits(_) => PhotoError::TooManyPixels(0, 0),
+        image::ImageError::Unsupported(_) => PhotoError::NotAnImage,
+        other => PhotoError::Damaged(other.to_string()),
+    }
+}
+
+/// Shrinks so that the long side is at most [`MAX_SIDE`]; smaller images are kept as they are.
+fn downscale(img: DynamicImage) -> DynamicImage {
+    let (w, h) = (img.width(), img.height());
+    if w.max(h) <= MAX_SIDE {
+        return img;
+    }
+    img.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::CatmullRom)
+}
+
+/// Makes a small JPEG (long side at most `side`) of a stored photo, for reports.
+pub fn thumbnail(jpeg: &[u8], side: u32) -> Result<Vec<u8>, PhotoError> {
+    let img = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg)
+        .map_err(damaged)?;
+    let small = if img.width().max(img.height()) > side {
+        img.resize(side, side, image::imageops::FilterType::Triangle)
+    } else {
+        img
+    };
+    let mut out = Vec::new();
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80);
+    small
+        .to_rgb8()
+        .write_with_encoder(encoder)
+        .map_err(|e| PhotoError::Encode(e.to_string()))?;
+    Ok(out)
+}
+
+/// The EXIF "date taken" (DateTimeOriginal, else DateTime) of a raw EXIF block.
+fn date_taken(raw: &[u8]) -> Option<NaiveDateTime> {
+    let exif = exif::Reader::new().read_raw(raw.to_vec()).ok()?;
+    [exif::Tag::DateTimeOriginal, exif::Tag::DateTime]
+        .into_iter()
+        .find_map(|tag| {
+            let field = exif.get_field(tag, exif::In::PRIMARY)?;
+            let exif::Value::Ascii(ref parts) = field.value else {
+                return None;
+            };
+            let text = std::str::from_utf8(parts.first()?).ok()?;
+            NaiveDateTime::parse_from_str(text.trim(), "%Y:%m:%d %H:%M:%S").ok()
+        })
+}
+
+/// When a photo was taken: the camera's local date in the device zone when the image has a
+/// plausible one (not after `now`), else `now`.
+pub fn taken_at(prepared: &PreparedImage, now: DateTime<Utc>, zone: Tz) -> DateTime<FixedOffset> {
+    prepared
+        .taken_local
+        .map(|local| resolve_local(zone, local))
+        .filter(|t| t.with_timezone(&Utc) <= now)
+        .unwrap_or_else(|| now.with_timezone(&zone))
+        .fixed_offset()
+}
+
+/// Checks a draft against the session and gives the new photo's id: the session must exist
+/// and include the area.
+pub fn new_id(
+    draft: &PhotoDraft,
+    sessions: &[TreatmentSession],
+    photos: &[Photo],
+) -> Result<String, String> {
+    let session = sessions
+        .iter()
+        .find(|s| s.id == draft.session)
+        .ok_or_else(|| {
+            let known: Vec<&str> = sessions.iter().map(|s| s.id.as_str()).collect();
+            format!(
+                "there is no session '{}' (sessions: {})",
+                draft.session,
+                if known.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })?;
+    if !session.areas.contains(&draft.area) {
+        let areas: Vec<String> = session.areas.iter().map(|a| a.id()).collect();
+        return Err(format!(
+            "area {} was not treated in session {} (treated: {})",
+            draft.area,
+            session.id,
+            areas.join(", ")
+        ));
+    }
+    let base = format!("{}-{}-{}", draft.session, draft.area, draft.kind);
+    let id = (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| photos.iter().all(|p| &p.id != candidate))
+        .unwrap_or(base);
+    Ok(id)
+}
+
+/// The file name of a photo id.
+pub fn file_name(id: &str) -> String {
+    format!("{id}.jpg")
+}
+
+/// True for a file name the app itself could have given: lower-case letters, digits and
+/// dashes, then `.jpg`. A restored backup naming anything else is refused, so that deleting a
+/// photo can never reach outside the photos folder.
+pub fn is_safe_file_name(name: &str) -> bool {
+    name.strip_suffix(".jpg").is_some_and(|stem| {
+        !stem.is_empty()
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
+}
+
+/// Checks photo entries against the sessions (used for backups and the store).
+pub fn validate(photos: &[Photo], sessions: &[TreatmentSession]) -> Result<(), String> {
+    let mut ids = std::collections::HashSet::new();
+    for p in photos {
+        if !ids.insert(p.id.as_str()) {
+            return Err(format!("photo {} is listed twice", p.id));
+        }
+        if !is_safe_file_name(&p.file) {
+            return Err(format!("photo {} has an unsafe file name '{}'", p.id, p.file));
+        }
+        let session = sessions
+            .iter()
+            .find(|s| s.id == p.session)
+            .ok_or_else(|| format!("photo {} belongs to an unknown session {}", p.id, p.session))?;
+        if !session.areas.contains(&p.area) {
+            return Err(format!(
+                "photo {} shows area {}, which session {} did not treat",
+                p.id, p.area, p.session
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The latest photo of one kind for one area of a session.
+pub fn latest<'a>(
+    photos: &'a [Photo],
+    session: &str,
+    area: TreatedArea,
+    kind: PhotoKind,
+) -> Option<&'a Photo> {
+    photos
+        .iter()
+        .filter(|p| p.session == session && p.area == area && p.kind == kind)
+        .max_by_key(|p| (p.taken_at, p.added_at))
+}
+
+/// Where a session's result-photo prompt stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoPrompt {
+    /// Before start date + 3 months.
+    NotYet { due: NaiveDate },
+    /// Due (or overdue), with the areas still missing a result photo.
+    Due { due: NaiveDate, missing: usize },
+    /// Every treated area has a result photo.
+    Done,
+    /// The patient said they will not take result photos.
+    Dismissed,
+}
+
+impl PhotoPrompt {
+    /// True when the prompt and its follow-ups should no longer remind.
+    pub fn is_closed(self) -> bool {
+        matches!(self, PhotoPrompt::Done | PhotoPrompt::Dismissed)
+    }
+}
+
+/// The prompt of one session on the local date `today`.
+pub fn prompt(session: &TreatmentSession, photos: &[Photo], today: NaiveDate) -> PhotoPrompt {
+    let missing = session
+        .areas
+        .iter()
+        .filter(|a| latest(photos, &session.id, **a, PhotoKind::Result).is_none())
+        .count();
+    if missing == 0 && !session.areas.is_empty() {
+        return PhotoPrompt::Done;
+    }
+    if session.photos_dismissed_at.is_some() {
+        return PhotoPrompt::Dismissed;
+    }
+    let due = session.photo_due();
+    if today < due {
+        PhotoPrompt::NotYet { due }
+    } else {
+        PhotoPrompt::Due { due, missing }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_file_names() {
+        assert!(is_safe_file_name("2026-11-10-left-knee-result-1.jpg"));
+        for bad in [
+            "../x.jpg",
+            "a/b.jpg",
+            ".jpg",
+            "A.jpg",
+            "x.png",
+            "x.jpg/",
+            "..jpg",
+        ] {
+            assert!(!is_safe_file_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn kinds_parse() {
+        assert_eq!("Result".parse::<PhotoKind>(), Ok(PhotoKind::Result));
+        assert!("after"
+            .parse::<PhotoKind>()
+            .unwrap_err()
+            .contains("baseline or result"));
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_image() {
+        assert_eq!(prepare(b""), Err(PhotoError::Empty));
+        assert_eq!(prepare(b"%PDF-1.7 hello"), Err(PhotoError::NotAnImage));
+        let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;";
+        assert_eq!(prepare(gif), Err(PhotoError::NotAnImage));
+    }
+}
