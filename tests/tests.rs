@@ -20,6 +20,8 @@ mod it {
     mod delivery;
     // Sharing: every export format against golden files and independent parsers.
     mod export;
+    // Result photos: import (upright, no location, within size), refusals, the prompt.
+    mod photos;
     // The Dioxus UI against a real store: every screen state in two languages, interactions.
     mod ui;
     // The real desktop app under Xvfb: first frame read back, screenshots not blank.

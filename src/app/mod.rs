@@ -530,7 +530,17 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
             snapshot.settings.hour24,
             &self.system_locale,
         );
+        let mut photo_files = export::PhotoFiles::new();
+        if format != export::Format::Backup {
+            for id in &options.photos {
+                if let Some(p) = snapshot.photos.iter().find(|p| &p.id == id) {
+                    let bytes = self.photos.get(&p.file).map_err(AppError::Invalid)?;
+                    photo_files.insert(p.id.clone(), bytes);
+                }
+            }
+        }
         let input = export::ExportInput {
+            photo_files: &photo_files,
             snapshot: &snapshot,
             now: self.clock.now(),
             zone: self.clock.zone(),

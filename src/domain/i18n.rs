@@ -493,7 +493,35 @@ catalogue! {
     share_saved => "Saved {name} to {place}.", "{name} guardado en {place}.";
     share_preview => "Preview of the report", "Vista previa del informe";
     share_pick_one => "Choose at least one session to share.", "Elija al menos una sesión para compartir.";
-    photos_body => "Take your result photos on {date}. Photo capture and the before/after comparison are being added.", "Haga las fotos del resultado el {date}. Se están añadiendo la captura de fotos y la comparación antes/después.";
+    photos_intro => "Photos stay on this device, in Aftercare's private folder, until you share them. Location and camera details are removed when a photo is saved.", "Las fotos se quedan en este dispositivo, en la carpeta privada de Aftercare, hasta que usted las comparta. Al guardarlas se quitan la ubicación y los datos de la cámara.";
+    photos_guide_title => "How to take them", "Cómo hacerlas";
+    photos_guide => "About 1 m (3 ft) away, the camera at the height of the area. Daylight from a window, no flash. The same place, pose and side each time, so before and after match.", "A 1 m de distancia, con la cámara a la altura de la zona. Luz de día de una ventana, sin flash. El mismo lugar, la misma postura y el mismo lado cada vez, para que el antes y el después coincidan.";
+    photo_guide_front => "Stand facing the camera, weight on both feet.", "De pie, de frente a la cámara, con el peso en los dos pies.";
+    photo_guide_back => "Stand with your back to the camera; ask someone to help or use the timer.", "De pie, de espaldas a la cámara; pida ayuda a alguien o use el temporizador.";
+    photo_guide_knee => "Stand facing the camera with the knee straight.", "De pie, de frente a la cámara, con la rodilla estirada.";
+    photo_guide_ankle => "Show the inner and outer side of the ankle, foot flat on the floor.", "Muestre la cara interna y externa del tobillo, con el pie apoyado en el suelo.";
+    photo_baseline => "Before (baseline)", "Antes (referencia)";
+    photo_result => "Result (3 months)", "Resultado (3 meses)";
+    photo_take => "Take photo", "Hacer foto";
+    photo_choose => "Choose a photo", "Elegir una foto";
+    photo_drop => "or drop a JPEG or PNG file here", "o suelte aquí un archivo JPEG o PNG";
+    photo_match => "Match your baseline from {date}:", "Iguale su foto de referencia del {date}:";
+    photo_none => "No photo yet", "Todavía no hay foto";
+    photo_taken => "Taken {date}", "Tomada el {date}";
+    photo_delete => "Delete photo", "Borrar foto";
+    photo_delete_confirm => "Delete this photo? Its file is removed from this device.", "¿Borrar esta foto? Su archivo se elimina de este dispositivo.";
+    photo_saved => "Photo saved, without location or camera details.", "Foto guardada, sin ubicación ni datos de la cámara.";
+    photo_deleted => "Photo deleted.", "Foto borrada.";
+    photo_dismiss => "I won't take result photos", "No haré fotos del resultado";
+    photo_reopen => "Remind me about result photos again", "Recordarme de nuevo las fotos del resultado";
+    photo_done => "All your result photos are taken. You can share them with your clinic from Share.", "Ya tiene todas las fotos del resultado. Puede compartirlas con su clínica desde Compartir.";
+    photo_dismissed => "You chose not to take result photos for this session.", "Eligió no hacer fotos del resultado de esta sesión.";
+    photo_missing => "{missing} treated area(s) still need a result photo.", "{missing} zona(s) tratada(s) aún necesitan una foto del resultado.";
+    photo_compare => "Before and after", "Antes y después";
+    photo_missing_file => "The image file is not on this device.", "El archivo de imagen no está en este dispositivo.";
+    photo_session => "Session of {date}", "Sesión del {date}";
+    share_photos => "Photos to include in the report and the FHIR file", "Fotos que incluir en el informe y en el archivo FHIR";
+    share_no_photos => "No photos yet.", "Todavía no hay fotos.";
 
     rem_checkin_title => "Time for today's check-in", "Es la hora del registro de hoy";
     rem_checkin_body => "How did the stockings go last night and today? It takes a minute.", "¿Qué tal con las medias anoche y hoy? Es solo un minuto.";
@@ -554,6 +582,8 @@ catalogue! {
     pdf_notes => "Notes", "Notas";
     pdf_no_notes => "No notes.", "Sin notas.";
     pdf_notes_withheld => "The patient chose not to include notes.", "El paciente eligió no incluir las notas.";
+    pdf_photos => "Photos", "Fotos";
+    pdf_photo_caption => "{area} · {kind} · {date}", "{area} · {kind} · {date}";
     pdf_footer => "Aftercare · recorded by the patient · page {page} of {pages}", "Aftercare · registrado por el paciente · página {page} de {pages}";
 
     recovery_title => "Your data needs repair", "Sus datos necesitan reparación";
@@ -648,6 +678,24 @@ impl Texts {
         match w {
             WearMode::Continuous => self.phase_continuous,
             WearMode::Daytime => self.phase_daytime,
+        }
+    }
+
+    /// "Before (baseline)" or "Result (3 months)".
+    pub fn photo_kind(&self, k: crate::domain::photo::PhotoKind) -> &'static str {
+        match k {
+            crate::domain::photo::PhotoKind::Baseline => self.photo_baseline,
+            crate::domain::photo::PhotoKind::Result => self.photo_result,
+        }
+    }
+
+    /// How to pose for a photo of `a`.
+    pub fn photo_guide(&self, a: TreatedArea) -> &'static str {
+        match a.region {
+            LegRegion::ThighFront | LegRegion::CalfFront => self.photo_guide_front,
+            LegRegion::ThighBack | LegRegion::CalfBack => self.photo_guide_back,
+            LegRegion::Knee => self.photo_guide_knee,
+            LegRegion::Ankle => self.photo_guide_ankle,
         }
     }
 

@@ -7,6 +7,7 @@ mod checkin;
 mod plan;
 mod settings;
 mod setup;
+mod photos;
 mod share;
 pub mod state;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
@@ -380,7 +381,7 @@ pub fn App() -> Element {
             Screen::Settings => rsx! { settings::SettingsScreen {} },
             Screen::Setup => rsx! { setup::SetupScreen {} },
             Screen::Share => rsx! { share::ShareScreen {} },
-            Screen::Photos => rsx! { today::PhotosScreen {} },
+            Screen::Photos => rsx! { photos::PhotosScreen {} },
         },
     };
     let banner = st.banner.clone();

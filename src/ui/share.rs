@@ -34,6 +34,27 @@ pub fn ShareScreen() -> Element {
         })
         .unwrap_or_default();
     let all: Vec<String> = sessions.iter().map(|s| s.0.clone()).collect();
+    // The photos of the chosen sessions, labelled like the report's captions.
+    let photos: Vec<(String, String)> = st
+        .data()
+        .map(|d| {
+            d.photos
+                .iter()
+                .filter(|p| options.sessions.is_empty() || options.sessions.contains(&p.session))
+                .map(|p| {
+                    let label = fill(
+                        t.pdf_photo_caption,
+                        &[
+                            ("area", &t.area(p.area)),
+                            ("kind", t.photo_kind(p.kind)),
+                            ("date", &locale.date_short(p.taken_at.date_naive())),
+                        ],
+                    );
+                    (p.id.clone(), label)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let formats = [
         (Format::Pdf, t.share_pdf),
         (Format::Csv, t.share_csv),
@@ -101,6 +122,36 @@ pub fn ShareScreen() -> Element {
                         },
                     }
                     span { "{t.share_symptoms}" }
+                }
+            }
+            fieldset {
+                legend { "{t.share_photos}" }
+                if photos.is_empty() {
+                    p { class: "small muted", "{t.share_no_photos}" }
+                }
+                for (id, label) in photos {
+                    label { class: "check", key: "{id}",
+                        input {
+                            r#type: "checkbox",
+                            id: "share-photo-{id}",
+                            checked: options.photos.contains(&id),
+                            onchange: {
+                                let ui = ui.clone();
+                                let options = options.clone();
+                                let id = id.clone();
+                                move |_| {
+                                    let mut next = options.clone();
+                                    if next.photos.contains(&id) {
+                                        next.photos.retain(|p| p != &id);
+                                    } else {
+                                        next.photos.push(id.clone());
+                                    }
+                                    ui.send(Intent::SetShare(next))
+                                }
+                            },
+                        }
+                        span { "{label}" }
+                    }
                 }
             }
             h2 { "{t.share_files}" }
@@ -190,6 +241,12 @@ fn Preview(report: Report, locale: Locale) -> Element {
                                 }
                             }
                         }
+                    }
+                }
+                if !s.photos.is_empty() {
+                    p { class: "small",
+                        "{t.pdf_photos}: "
+                        {s.photos.iter().map(|p| format!("{} · {}", t.area(p.area), t.photo_kind(p.kind))).collect::<Vec<_>>().join("; ")}
                     }
                 }
                 if !s.red_flags.is_empty() {

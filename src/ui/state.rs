@@ -9,7 +9,9 @@ use crate::domain::checkin::CheckInDraft;
 use crate::domain::delivery::DeliveryState;
 use crate::domain::export::report::Report;
 use crate::domain::export::{ExportOptions, Format};
+use crate::domain::area::TreatedArea;
 use crate::domain::i18n::{fill, Locale};
+use crate::domain::photo::{Photo, PhotoDraft, PhotoKind};
 use crate::domain::reminders::{Reminder, ReminderKind};
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft};
 use crate::domain::settings::Settings;
@@ -52,6 +54,16 @@ pub struct Data {
     pub settings: Settings,
     pub inbox: Vec<Reminder>,
     pub locale: Locale,
+    /// Every photo's entry (the images are loaded only for the Photos screen).
+    pub photos: Vec<Photo>,
+}
+
+/// The area and kind the patient is adding a photo for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoTarget {
+    pub session: String,
+    pub area: TreatedArea,
+    pub kind: PhotoKind,
 }
 
 /// The store as the window sees it.
@@ -84,6 +96,13 @@ pub struct UiState {
     pub share: ExportOptions,
     /// The report as it would be shared now (while the Share screen is open).
     pub preview: Option<Result<Report, String>>,
+    /// The capture panel of the Photos screen, when open.
+    pub photo_target: Option<PhotoTarget>,
+    /// A photo the patient asked to delete, waiting for confirmation.
+    pub photo_delete: Option<String>,
+    /// Small images of the photos (data URLs) by photo id, or why one cannot be shown; kept
+    /// across reloads and filled while the Photos or Share screen is open.
+    pub photo_images: std::collections::BTreeMap<String, Result<String, String>>,
 }
 
 /// A restore the patient has not confirmed yet.
@@ -111,12 +130,16 @@ impl UiState {
             access: access_state(&launch),
             share: ExportOptions::default(),
             preview: None,
+            photo_target: None,
+            photo_delete: None,
+            photo_images: Default::default(),
         };
         state.loaded = load(&launch, &state.system_locale);
         if let Some(screen) = launch.first_screen.clone() {
             state.screen = screen;
         }
         state.preview = preview(&launch, &state);
+        load_photo_images(&launch, &mut state);
         if let Loaded::Ready(data) = &state.loaded {
             if data.status.sessions.is_empty() {
                 state.screen = Screen::Setup;
@@ -202,6 +225,7 @@ fn load(launch: &Launch, system_locale: &str) -> Loaded {
             settings: snap.settings,
             inbox,
             locale,
+            photos: snap.photos,
         })
     })();
     match loaded {
@@ -248,6 +272,22 @@ pub enum Intent {
     SetShare(ExportOptions),
     /// Make a file for the clinic and hand it to the platform (save dialog, share sheet).
     Export(Format),
+    /// Open (or, with `None`, close) the capture panel for one area and kind.
+    PhotoCapture(Option<PhotoTarget>),
+    /// The patient chose or took an image for the open target.
+    AddPhoto {
+        target: PhotoTarget,
+        bytes: Vec<u8>,
+    },
+    /// Ask to delete a photo (`None` cancels).
+    AskDeletePhoto(Option<String>),
+    /// Delete a photo (confirmed).
+    DeletePhoto(String),
+    /// Close (`true`) or reopen the result-photo prompt of a session.
+    DismissPhotos {
+        session: String,
+        dismissed: bool,
+    },
     PreviewRestore(PathBuf),
     ConfirmRestore,
     CancelRestore,
@@ -313,6 +353,8 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
             | Intent::SetShare(_)
             | Intent::Export(_)
             | Intent::PreviewRestore(_)
+            | Intent::PhotoCapture(_)
+            | Intent::AskDeletePhoto(_)
             | Intent::CancelRestore
             | Intent::AllowNotifications
             | Intent::AllowExactAlarms
@@ -427,7 +469,51 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                     export_and_share(app, share.as_ref(), format, &state.share)
                         .map(|saved| shared_banner(state, t, saved))
                 }
-                Intent::SetShare(options) => {
+                Intent::PhotoCapture(target) => {
+                    state.photo_target = target;
+                    state.banner = None;
+                    Ok(())
+                }
+                Intent::AddPhoto { target, bytes } => app
+                    .add_photo(
+                        PhotoDraft {
+                            session: target.session,
+                            area: target.area,
+                            kind: target.kind,
+                        },
+                        &bytes,
+                    )
+                    .map(|_| {
+                        state.photo_target = None;
+                        ok(state, t.photo_saved);
+                    })
+                    .map_err(|e| e.to_string()),
+                Intent::AskDeletePhoto(id) => {
+                    state.photo_delete = id;
+                    Ok(())
+                }
+                Intent::DeletePhoto(id) => {
+                    state.photo_delete = None;
+                    app.delete_photo(&id)
+                        .map(|_| {
+                            state.photo_images.remove(&id);
+                            state.share.photos.retain(|p| p != &id);
+                            ok(state, t.photo_deleted);
+                        })
+                        .map_err(|e| e.to_string())
+                }
+                Intent::DismissPhotos { session, dismissed } => app
+                    .dismiss_photos(&session, dismissed)
+                    .map_err(|e| e.to_string()),
+                Intent::SetShare(mut options) => {
+                    // A photo stays ticked only while its session is chosen.
+                    let photos = app.snapshot().map(|s| s.photos).unwrap_or_default();
+                    let chosen = |session: &str| {
+                        options.sessions.is_empty() || options.sessions.iter().any(|s| s == session)
+                    };
+                    options.photos.retain(|id| {
+                        photos.iter().any(|p| &p.id == id && chosen(&p.session))
+                    });
                     state.share = options;
                     Ok(())
                 }
@@ -440,7 +526,10 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                 Intent::ConfirmRestore => match state.pending_restore.take() {
                     Some(PendingRestore(preview)) => app
                         .restore(preview)
-                        .map(|_| ok(state, t.restore_done))
+                        .map(|_| {
+                            state.photo_images.clear();
+                            ok(state, t.restore_done)
+                        })
                         .map_err(|e| e.to_string()),
                     None => Ok(()),
                 },
@@ -451,6 +540,7 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                 Intent::DeleteAll => app
                     .delete_all()
                     .map(|_| {
+                        state.photo_images.clear();
                         ok(state, t.delete_done);
                         state.screen = Screen::Setup;
                     })
@@ -465,6 +555,7 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
     }
     state.loaded = load(&launch, &state.system_locale);
     state.preview = preview(&launch, state);
+    load_photo_images(&launch, state);
     state.background = background_state(&launch);
     state.access = access_state(&launch);
     if settings_saved {
@@ -540,6 +631,38 @@ fn shared_banner(
             fill(t.share_saved, &[("name", &name), ("place", &place)]),
         ),
         None => state.banner = None,
+    }
+}
+
+/// Makes the small images the Photos and Share screens show, once per photo.
+fn load_photo_images(launch: &Launch, state: &mut UiState) {
+    if !matches!(state.screen, Screen::Photos | Screen::Share) {
+        return;
+    }
+    let (Startup::Ready(app), Some(data)) = (&launch.state, state.data()) else {
+        return;
+    };
+    let ids: Vec<String> = data
+        .photos
+        .iter()
+        .map(|p| p.id.clone())
+        .filter(|id| !state.photo_images.contains_key(id))
+        .collect();
+    for id in ids {
+        let image = app
+            .photo_image(&id)
+            .map_err(|e| e.to_string())
+            .and_then(|jpeg| {
+                crate::domain::photo::thumbnail(&jpeg, 480).map_err(|e| e.to_string())
+            })
+            .map(|small| {
+                use base64::Engine;
+                format!(
+                    "data:image/jpeg;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(small)
+                )
+            });
+        state.photo_images.insert(id, image);
     }
 }
 

@@ -5,6 +5,7 @@ use super::state::{Intent, Screen, Ui};
 use super::widgets::ProgressRing;
 use crate::domain::adherence::DateState;
 use crate::domain::i18n::fill;
+use crate::domain::photo::PhotoPrompt;
 use crate::domain::session::ChecklistItem;
 use crate::domain::status::SessionStatus;
 use chrono::{Duration, Utc};
@@ -56,6 +57,7 @@ pub fn Today() -> Element {
     let flags = status.red_flags.clone();
     let flag_symptoms: Vec<_> = flags.iter().map(|f| f.symptom).collect();
     let inbox = data.inbox.clone();
+    let photos = data.photos.clone();
     let zone = status.zone;
     let end = current.plan.wear_end.with_timezone(&zone);
     let start = current.plan.wear_start.with_timezone(&zone);
@@ -169,11 +171,16 @@ pub fn Today() -> Element {
         }
         section { class: "card", aria_labelledby: "photo-title",
             h2 { id: "photo-title", "{t.photo_title}" }
-            p {
-                if status.today >= current.photo_due {
-                    "{t.photo_due_now}"
-                } else {
-                    {fill(t.photo_due, &[("date", &locale.date_long(current.photo_due))])}
+            p { id: "photo-state",
+                match crate::domain::photo::prompt(&current.session, &photos, status.today) {
+                    PhotoPrompt::NotYet { due } => fill(t.photo_due, &[("date", &locale.date_long(due))]),
+                    PhotoPrompt::Due { missing, .. } => format!(
+                        "{} {}",
+                        t.photo_due_now,
+                        fill(t.photo_missing, &[("missing", &missing.to_string())])
+                    ),
+                    PhotoPrompt::Done => t.photo_done.to_string(),
+                    PhotoPrompt::Dismissed => t.photo_dismissed.to_string(),
                 }
             }
             div { class: "row",
@@ -313,27 +320,6 @@ fn FutureSession(current: SessionStatus) -> Element {
             }
             if current.checklist_open.is_empty() {
                 p { class: "muted", "{t.checklist_all_done}" }
-            }
-        }
-    }
-}
-
-/// Result photos: the date, and what is coming.
-#[component]
-pub fn PhotosScreen() -> Element {
-    let ui = use_context::<Ui>();
-    let st = ui.state.read();
-    let locale = st.locale();
-    let t = locale.t();
-    let due = st
-        .data()
-        .and_then(|d| d.status.current())
-        .map(|c| c.photo_due);
-    rsx! {
-        section { class: "card",
-            h1 { "{t.photo_title}" }
-            if let Some(due) = due {
-                p { {fill(t.photos_body, &[("date", &locale.date_long(due))])} }
             }
         }
     }

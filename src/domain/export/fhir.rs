@@ -11,6 +11,8 @@
 //! same store and `now` give the same bytes.
 
 use super::report::{Answer, Report, Row, SessionReport};
+use super::PhotoFiles;
+use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::adherence::DateState;
 use crate::domain::checkin::WearAnswer;
 use crate::domain::plan::{Question, WearMode};
@@ -144,7 +146,7 @@ fn to_value<T: Serialize>(v: T) -> Value {
 }
 
 /// Writes the Bundle as pretty-printed JSON.
-pub fn write(report: &Report) -> Result<Vec<u8>, String> {
+pub fn write(report: &Report, photo_files: &PhotoFiles) -> Result<Vec<u8>, String> {
     let now = report.now.with_timezone(&report.zone).fixed_offset();
     let patient = item(
         "patient",
@@ -159,6 +161,12 @@ pub fn write(report: &Report) -> Result<Vec<u8>, String> {
     items.push(patient);
     for s in &report.sessions {
         session_items(s, &patient_ref, &mut items);
+        for photo in &s.photos {
+            let bytes = photo_files
+                .get(&photo.id)
+                .ok_or_else(|| format!("the image of photo {} is missing", photo.id))?;
+            items.push(media(photo, bytes, &patient_ref, &s.session.id));
+        }
     }
     let bundle = Bundle {
         resource_type: "Bundle",
@@ -365,6 +373,51 @@ fn session_items(s: &SessionReport, patient: &Reference, items: &mut Vec<Item>) 
             }
         }
     }
+}
+
+/// A photo the patient chose to share, as a Media with the JPEG inline.
+fn media(photo: &Photo, jpeg: &[u8], patient: &Reference, session: &str) -> Item {
+    use base64::Engine;
+    let kind = match photo.kind {
+        PhotoKind::Baseline => "Baseline photo, before treatment",
+        PhotoKind::Result => "Result photo, three months after treatment",
+    };
+    let area = photo.area.id().replace('-', " ");
+    item(
+        &format!("media:{}", photo.id),
+        json!({
+            "resourceType": "Media",
+            "id": format!("photo-{}", photo.id),
+            "identifier": [{"system": "urn:aftercare:photo", "value": photo.id}],
+            "status": "completed",
+            "type": {"coding": [{
+                "system": "http://terminology.hl7.org/CodeSystem/media-type",
+                "code": "image",
+                "display": "Image"
+            }]},
+            "partOf": [{"reference": format!("urn:uuid:{}", uuid(&format!("procedure:{session}")))}],
+            "subject": {"reference": patient.reference},
+            "createdDateTime": instant(photo.taken_at),
+            "bodySite": to_value(CodeableConcept {
+                coding: vec![Coding {
+                    system: AREA_SYSTEM,
+                    code: photo.area.id(),
+                    display: area.clone(),
+                }],
+                text: area.clone(),
+            }),
+            "height": photo.height,
+            "width": photo.width,
+            "content": {
+                "contentType": "image/jpeg",
+                "data": base64::engine::general_purpose::STANDARD.encode(jpeg),
+                "size": jpeg.len(),
+                "title": format!("{kind}: {area}"),
+                "creation": instant(photo.taken_at),
+            },
+            "note": [{"text": kind}],
+        }),
+    )
 }
 
 /// DeviceUseStatement has one body site: given when the session treated one area; the

@@ -103,7 +103,12 @@ pub struct ExportInput<'a> {
     pub locale: Locale,
     /// The system locale, for reminder texts that follow it.
     pub system_locale: &'a str,
+    /// The stored images of the ticked photos, by photo id.
+    pub photo_files: &'a PhotoFiles,
 }
+
+/// Stored photo images (JPEG bytes) by photo id.
+pub type PhotoFiles = std::collections::BTreeMap<String, Vec<u8>>;
 
 /// Makes one export. The backup always holds everything (session choice and "include"
 /// options do not apply to it); the other formats hold the chosen sessions.
@@ -116,9 +121,9 @@ pub fn export(
     let report = || report::build(input.snapshot, options, input.now, input.zone);
     let bytes = match format {
         Format::Backup => backup::encode(input.snapshot, local.fixed_offset())?,
-        Format::Pdf => pdf::write(&report()?, &input.locale)?,
+        Format::Pdf => pdf::write(&report()?, &input.locale, input.photo_files)?,
         Format::Csv => csv::write(&report()?)?,
-        Format::Fhir => fhir::write(&report()?)?,
+        Format::Fhir => fhir::write(&report()?, input.photo_files)?,
         Format::Ics => ics::write(
             &report()?,
             input.snapshot,

@@ -8,6 +8,7 @@
 //! testable), then painted with krilla. Deterministic: no creation date, no random ids.
 
 use super::report::{Answer, Report, SessionReport};
+use super::PhotoFiles;
 use crate::domain::adherence::Coverage;
 use crate::domain::checkin::WearAnswer;
 use crate::domain::i18n::{fill, Locale, Texts};
@@ -44,6 +45,14 @@ pub enum Op {
     },
     /// A thin horizontal rule.
     Rule { x: f32, y: f32, w: f32 },
+    /// A photo (by id), scaled into the box; the top-left corner at (x, y).
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        photo: String,
+    },
 }
 
 /// Measures text in DejaVu Sans.
@@ -414,6 +423,59 @@ fn lay_out_session(l: &mut Layout<'_>, report: &Report, s: &SessionReport, local
             l.paragraph(MARGIN, TEXT, false, t.pdf_no_notes);
         }
     }
+    lay_out_photos(l, s, locale);
+}
+
+/// The ticked photos, two to a row (an area's baseline beside its result), with captions.
+fn lay_out_photos(l: &mut Layout<'_>, s: &SessionReport, locale: &Locale) {
+    if s.photos.is_empty() {
+        return;
+    }
+    let t = locale.t();
+    l.heading(t.pdf_photos);
+    let gap = 14.0;
+    let cell_w = (PAGE_W - 2.0 * MARGIN - gap) / 2.0;
+    let max_h = 230.0;
+    for pair in s.photos.chunks(2) {
+        let boxes: Vec<(f32, f32)> = pair
+            .iter()
+            .map(|p| {
+                let aspect = p.height.max(1) as f32 / p.width.max(1) as f32;
+                let h = (cell_w * aspect).min(max_h);
+                (h / aspect, h)
+            })
+            .collect();
+        let row_h = boxes.iter().map(|b| b.1).fold(0.0, f32::max);
+        l.room(row_h + SMALL * 2.6 + 10.0);
+        for (i, (p, (w, h))) in pair.iter().zip(&boxes).enumerate() {
+            let x = MARGIN + i as f32 * (cell_w + gap);
+            l.push(Op::Image {
+                x,
+                y: l.y,
+                w: *w,
+                h: *h,
+                photo: p.id.clone(),
+            });
+            let caption = fill(
+                t.pdf_photo_caption,
+                &[
+                    ("area", &t.area(p.area)),
+                    ("kind", t.photo_kind(p.kind)),
+                    ("date", &locale.date_short(p.taken_at.date_naive())),
+                ],
+            );
+            for (n, line) in l.m.wrap(&caption, SMALL, false, cell_w).iter().enumerate() {
+                l.push(Op::Text {
+                    x,
+                    y: l.y + row_h + SMALL * (1.3 + 1.3 * n as f32),
+                    size: SMALL,
+                    bold: false,
+                    text: line.clone(),
+                });
+            }
+        }
+        l.y += row_h + SMALL * 2.6 + 10.0;
+    }
 }
 
 /// One table row: cells wrapped in their columns, a rule below.
@@ -489,7 +551,7 @@ pub fn layout(report: &Report, locale: &Locale) -> Result<Vec<Vec<Op>>, String> 
 }
 
 /// Writes the PDF document.
-pub fn write(report: &Report, locale: &Locale) -> Result<Vec<u8>, String> {
+pub fn write(report: &Report, locale: &Locale, photo_files: &PhotoFiles) -> Result<Vec<u8>, String> {
     use krilla::color::rgb;
     use krilla::geom::{PathBuilder, Point, Rect};
     use krilla::metadata::Metadata;
@@ -499,6 +561,18 @@ pub fn write(report: &Report, locale: &Locale) -> Result<Vec<u8>, String> {
     use krilla::text::{Font, TextDirection};
 
     let pages = layout(report, locale)?;
+    // Each ticked photo once, as a print-sized JPEG (long side 1200 px: about 250 dpi in its box).
+    let mut images = std::collections::BTreeMap::new();
+    for p in report.sessions.iter().flat_map(|s| &s.photos) {
+        let jpeg = photo_files
+            .get(&p.id)
+            .ok_or_else(|| format!("the image of photo {} is missing", p.id))?;
+        let small = crate::domain::photo::thumbnail(jpeg, 1200)
+            .map_err(|e| format!("photo {}: {e}", p.id))?;
+        let image = krilla::image::Image::from_jpeg(small.into(), true)
+            .map_err(|e| format!("photo {}: {e}", p.id))?;
+        images.insert(p.id.clone(), image);
+    }
     let (regular, bold) = fonts();
     let regular = Font::new(regular.into(), 0).ok_or("the report font cannot be read")?;
     let bold = Font::new(bold.into(), 0).ok_or("the report font cannot be read")?;
@@ -569,6 +643,25 @@ pub fn write(report: &Report, locale: &Locale) -> Result<Vec<u8>, String> {
                     surface.set_fill(None);
                     surface.set_stroke(Some(line.clone()));
                     surface.draw_path(&path);
+                }
+                Op::Image { x, y, w, h, photo } => {
+                    let (Some(image), Some(size)) =
+                        (images.get(photo), krilla::geom::Size::from_wh(*w, *h))
+                    else {
+                        continue;
+                    };
+                    surface.push_transform(&krilla::geom::Transform::from_translate(*x, *y));
+                    surface.draw_image(image.clone(), size);
+                    surface.pop();
+                    let mut pb = PathBuilder::new();
+                    if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
+                        pb.push_rect(rect);
+                    }
+                    if let Some(path) = pb.finish() {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(line.clone()));
+                        surface.draw_path(&path);
+                    }
                 }
             }
         }

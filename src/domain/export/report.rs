@@ -6,6 +6,7 @@
 use crate::domain::adherence::{Adherence, DateState};
 use crate::domain::backup::Snapshot;
 use crate::domain::checkin::WearAnswer;
+use crate::domain::photo::Photo;
 use crate::domain::plan::{CompressionPlan, Question};
 use crate::domain::session::TreatmentSession;
 use crate::domain::status::status;
@@ -120,6 +121,8 @@ pub struct SessionReport {
     pub red_flags: Vec<ReportedRedFlag>,
     /// The session's own note; empty when notes are not shared.
     pub note: String,
+    /// The photos the patient ticked, by area, then baseline before result, then date.
+    pub photos: Vec<Photo>,
 }
 
 /// Everything an export needs.
@@ -165,11 +168,34 @@ pub fn build(
             return Err(format!("cannot make the report: {p}"));
         }
     }
+    for id in &options.photos {
+        let photo = snapshot.photos.iter().find(|p| &p.id == id).ok_or_else(|| {
+            format!("there is no photo '{id}'")
+        })?;
+        if !chosen(&photo.session) {
+            return Err(format!(
+                "photo {id} belongs to session {}, which is not chosen",
+                photo.session
+            ));
+        }
+    }
     let sessions = st
         .sessions
         .iter()
         .filter(|s| chosen(&s.session.id))
-        .map(|s| session_report(s, options))
+        .map(|s| {
+            let mut report = session_report(s, options);
+            report.photos = snapshot
+                .photos
+                .iter()
+                .filter(|p| p.session == s.session.id && options.photos.contains(&p.id))
+                .cloned()
+                .collect();
+            report
+                .photos
+                .sort_by(|a, b| (a.area, a.kind, a.taken_at).cmp(&(b.area, b.kind, b.taken_at)));
+            report
+        })
         .collect();
     Ok(Report {
         now,
@@ -264,5 +290,6 @@ fn session_report(
         } else {
             String::new()
         },
+        photos: Vec::new(),
     }
 }
