@@ -132,6 +132,11 @@ pub fn prepare(bytes: &[u8]) -> Result<PreparedImage, PhotoError> {
     if !matches!(format, image::ImageFormat::Jpeg | image::ImageFormat::Png) {
         return Err(PhotoError::NotAnImage);
     }
+    if format == image::ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(PhotoError::Damaged(
+            "it ends too early: the file may have been cut off while copying".into(),
+        ));
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_INPUT_SIDE);
@@ -160,6 +165,16 @@ pub fn prepare(bytes: &[u8]) -> Result<PreparedImage, PhotoError> {
         height: rgb.height(),
         taken_local: exif.as_deref().and_then(date_taken),
     })
+}
+
+/// A JPEG is complete when an end-of-image marker follows its last start-of-scan marker.
+/// Decoders fill a cut-off image with grey instead of failing, so this is checked first.
+/// Neither marker can occur inside the compressed data (a 0xFF there is always followed by
+/// 0x00 or a restart marker), and an embedded thumbnail ends before the main image's scans.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    let last_end = bytes.windows(2).rposition(|w| w == [0xFF, 0xD9]);
+    matches!((last_scan, last_end), (Some(s), Some(e)) if e > s)
 }
 
 fn damaged(e: image::ImageError) -> PhotoError {
