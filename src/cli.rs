@@ -5,8 +5,8 @@
 
 use crate::app::{AppError, Clock, FixedClock, StoreError};
 use crate::domain::area::{parse_areas, TreatedArea};
-use crate::domain::photo::{self, PhotoDraft, PhotoKind};
 use crate::domain::checkin::{wear_answer, CheckInDraft, RemovalReason, WearAnswer, WearKind};
+use crate::domain::photo::{self, PhotoDraft, PhotoKind};
 use crate::domain::plan::{PlanConfig, Question};
 use crate::domain::reminders;
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, Stockings};
@@ -828,7 +828,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         }
         Command::Photo(PhotoCommand::List { json }) => {
             let snap = app.snapshot()?;
-            let today = app.clock().now().with_timezone(&app.clock().zone()).date_naive();
+            let today = app
+                .clock()
+                .now()
+                .with_timezone(&app.clock().zone())
+                .date_naive();
             if json {
                 print(&mut out, photo_list_json(&snap, today));
             } else {

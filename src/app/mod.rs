@@ -478,9 +478,11 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         let snap = self.store.load()?;
         let entry = find_photo(&snap, id)?.clone();
         self.store.delete_photo(id)?;
-        self.photos
-            .remove(&entry.file)
-            .map_err(|e| AppError::Invalid(format!("the photo's entry was deleted, but its file could not be removed: {e}")))?;
+        self.photos.remove(&entry.file).map_err(|e| {
+            AppError::Invalid(format!(
+                "the photo's entry was deleted, but its file could not be removed: {e}"
+            ))
+        })?;
         Ok(entry)
     }
 
@@ -495,8 +497,12 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
     pub fn dismiss_photos(&mut self, session: &str, dismissed: bool) -> Result<(), AppError> {
         let snap = self.store.load()?;
         let mut s = find_session(&snap, session)?.clone();
-        s.photos_dismissed_at =
-            dismissed.then(|| self.clock.now().with_timezone(&self.clock.zone()).fixed_offset());
+        s.photos_dismissed_at = dismissed.then(|| {
+            self.clock
+                .now()
+                .with_timezone(&self.clock.zone())
+                .fixed_offset()
+        });
         self.store.save_session(&s)?;
         Ok(())
     }

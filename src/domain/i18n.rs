@@ -502,6 +502,7 @@ catalogue! {
     photo_guide_ankle => "Show the inner and outer side of the ankle, foot flat on the floor.", "Muestre la cara interna y externa del tobillo, con el pie apoyado en el suelo.";
     photo_baseline => "Before (baseline)", "Antes (referencia)";
     photo_result => "Result (3 months)", "Resultado (3 meses)";
+    photo_add => "Add photo", "Añadir foto";
     photo_take => "Take photo", "Hacer foto";
     photo_choose => "Choose a photo", "Elegir una foto";
     photo_drop => "or drop a JPEG or PNG file here", "o suelte aquí un archivo JPEG o PNG";

@@ -196,8 +196,8 @@ fn downscale(img: DynamicImage) -> DynamicImage {
 
 /// Makes a small JPEG (long side at most `side`) of a stored photo, for reports.
 pub fn thumbnail(jpeg: &[u8], side: u32) -> Result<Vec<u8>, PhotoError> {
-    let img = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg)
-        .map_err(damaged)?;
+    let img =
+        image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).map_err(damaged)?;
     let small = if img.width().max(img.height()) > side {
         img.resize(side, side, image::imageops::FilterType::Triangle)
     } else {
@@ -302,7 +302,10 @@ pub fn validate(photos: &[Photo], sessions: &[TreatmentSession]) -> Result<(), S
             return Err(format!("photo {} is listed twice", p.id));
         }
         if !is_safe_file_name(&p.file) {
-            return Err(format!("photo {} has an unsafe file name '{}'", p.id, p.file));
+            return Err(format!(
+                "photo {} has an unsafe file name '{}'",
+                p.id, p.file
+            ));
         }
         let session = sessions
             .iter()
@@ -380,13 +383,7 @@ mod tests {
     fn safe_file_names() {
         assert!(is_safe_file_name("2026-11-10-left-knee-result-1.jpg"));
         for bad in [
-            "../x.jpg",
-            "a/b.jpg",
-            ".jpg",
-            "A.jpg",
-            "x.png",
-            "x.jpg/",
-            "..jpg",
+            "../x.jpg", "a/b.jpg", ".jpg", "A.jpg", "x.png", "x.jpg/", "..jpg",
         ] {
             assert!(!is_safe_file_name(bad), "{bad}");
         }

@@ -12,8 +12,8 @@
 //! `fdatasync` on sled's log file before it is acknowledged.
 
 use crate::app::store::{
-    checkin_key, decode_value, delivery_key, encode_value, photo_key, session_key, DecodeError, Store,
-    StoreError, GENERATION_KEY, SETTINGS_KEY,
+    checkin_key, decode_value, delivery_key, encode_value, photo_key, session_key, DecodeError,
+    Store, StoreError, GENERATION_KEY, SETTINGS_KEY,
 };
 use crate::app::Clock;
 use crate::domain::backup::{self, Snapshot};
@@ -310,7 +310,10 @@ impl Store for SledStore {
 
     fn save_photo(&mut self, photo: &Photo) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
-        batch.insert(photo_key(&photo.id).as_bytes(), encode_value("photo", photo)?);
+        batch.insert(
+            photo_key(&photo.id).as_bytes(),
+            encode_value("photo", photo)?,
+        );
         self.commit(batch, self.generation + 1)
     }
 

@@ -4,10 +4,10 @@
 //! never read the clock or the disk themselves. All text comes from `domain::i18n`.
 
 mod checkin;
+mod photos;
 mod plan;
 mod settings;
 mod setup;
-mod photos;
 mod share;
 pub mod state;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
@@ -108,9 +108,9 @@ impl Launch {
     /// Opens the store in `dir` as if the system locale were `locale` ("es-ES").
     pub fn open_in_locale(dir: PathBuf, clock: RunClock, locale: &str) -> Self {
         let state = match SledStore::open(&dir, Box::new(clock)) {
-            Ok(store) => Startup::Ready(Box::new(
-                crate::platform::photos::open_app(store, clock, locale),
-            )),
+            Ok(store) => Startup::Ready(Box::new(crate::platform::photos::open_app(
+                store, clock, locale,
+            ))),
             Err(e @ StoreError::Damaged { .. }) => {
                 Startup::Damaged(format!("{e}{}", recovery_hint(&dir)))
             }
@@ -149,9 +149,11 @@ impl Launch {
     /// Rebuilds the store from the automatic backup.
     pub fn recover(&mut self) {
         self.state = match SledStore::recover(&self.dir, Box::new(self.clock)) {
-            Ok((store, _)) => Startup::Ready(Box::new(
-                crate::platform::photos::open_app(store, self.clock, &self.system_locale),
-            )),
+            Ok((store, _)) => Startup::Ready(Box::new(crate::platform::photos::open_app(
+                store,
+                self.clock,
+                &self.system_locale,
+            ))),
             Err(e) => Startup::Failed(format!("Recovery failed: {e}")),
         };
     }

@@ -29,7 +29,12 @@ pub fn PhotosScreen() -> Element {
     let target = st.photo_target.clone();
     let confirm = st.photo_delete.clone();
     // The current session first, then the others, newest first.
-    let mut sessions: Vec<_> = data.status.sessions.iter().map(|s| s.session.clone()).collect();
+    let mut sessions: Vec<_> = data
+        .status
+        .sessions
+        .iter()
+        .map(|s| s.session.clone())
+        .collect();
     sessions.sort_by(|a, b| b.date.cmp(&a.date));
     if let Some(current) = data.status.current() {
         if let Some(i) = sessions.iter().position(|s| s.id == current.session.id) {
@@ -44,6 +49,12 @@ pub fn PhotosScreen() -> Element {
             details {
                 summary { "{t.photos_guide_title}" }
                 p { "{t.photos_guide}" }
+            }
+            if !photos.is_empty() {
+                button { id: "photos-share", class: "secondary", onclick: {
+                    let ui = ui.clone();
+                    move |_| ui.send(Intent::Go(super::state::Screen::Share))
+                }, "{t.open_share}" }
             }
         }
         if let Some(id) = confirm {
@@ -148,7 +159,7 @@ fn AreaPhotos(
                             Some(p) => rsx! {
                                 PhotoImage { photo: p.clone(), image: images.get(&p.id).cloned(), faint: false }
                                 p { class: "small muted",
-                                    {fill(t.photo_taken, &[("date", &locale.date_medium(p.taken_at.date_naive()))])}
+                                    {fill(t.photo_taken, &[("date", &locale.date_long(p.taken_at.date_naive()))])}
                                 }
                                 button { class: "link danger small", id: "photo-delete-{p.id}", onclick: {
                                     let ui = ui.clone();
@@ -166,7 +177,8 @@ fn AreaPhotos(
                                 let target = PhotoTarget { session: session.clone(), area, kind };
                                 move |_| ui.send(Intent::PhotoCapture(Some(target.clone())))
                             },
-                            "{t.photo_kind(kind)} +"
+                            aria_label: "{t.photo_add}: {t.photo_kind(kind)}, {t.area(area)}",
+                            "{t.photo_add}"
                         }
                     }
                 }
@@ -188,7 +200,7 @@ fn PhotoImage(photo: Photo, image: Option<Result<String, String>>, faint: bool) 
         "{}: {}, {}",
         t.photo_kind(photo.kind),
         t.area(photo.area),
-        locale.date_medium(photo.taken_at.date_naive())
+        locale.date_long(photo.taken_at.date_naive())
     );
     match image {
         Some(Ok(src)) => rsx! {
@@ -239,7 +251,7 @@ fn CapturePanel(
             p { class: "small", "{t.photos_guide}" }
             if let Some(b) = matching {
                 p { class: "small",
-                    {fill(t.photo_match, &[("date", &locale.date_medium(b.taken_at.date_naive()))])}
+                    {fill(t.photo_match, &[("date", &locale.date_long(b.taken_at.date_naive()))])}
                 }
                 PhotoImage { photo: b.clone(), image: images.get(&b.id).cloned(), faint: true }
             }

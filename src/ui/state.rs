@@ -5,11 +5,11 @@
 use super::{Launch, Shared, Startup};
 use crate::app::ShareTarget;
 use crate::app::{AccessState, AppError, Clock, RestorePreview};
+use crate::domain::area::TreatedArea;
 use crate::domain::checkin::CheckInDraft;
 use crate::domain::delivery::DeliveryState;
 use crate::domain::export::report::Report;
 use crate::domain::export::{ExportOptions, Format};
-use crate::domain::area::TreatedArea;
 use crate::domain::i18n::{fill, Locale};
 use crate::domain::photo::{Photo, PhotoDraft, PhotoKind};
 use crate::domain::reminders::{Reminder, ReminderKind};
@@ -511,9 +511,9 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                     let chosen = |session: &str| {
                         options.sessions.is_empty() || options.sessions.iter().any(|s| s == session)
                     };
-                    options.photos.retain(|id| {
-                        photos.iter().any(|p| &p.id == id && chosen(&p.session))
-                    });
+                    options
+                        .photos
+                        .retain(|id| photos.iter().any(|p| &p.id == id && chosen(&p.session)));
                     state.share = options;
                     Ok(())
                 }
@@ -652,9 +652,7 @@ fn load_photo_images(launch: &Launch, state: &mut UiState) {
         let image = app
             .photo_image(&id)
             .map_err(|e| e.to_string())
-            .and_then(|jpeg| {
-                crate::domain::photo::thumbnail(&jpeg, 480).map_err(|e| e.to_string())
-            })
+            .and_then(|jpeg| crate::domain::photo::thumbnail(&jpeg, 480).map_err(|e| e.to_string()))
             .map(|small| {
                 use base64::Engine;
                 format!(

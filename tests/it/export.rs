@@ -493,7 +493,7 @@ fn required(kind: &str) -> &'static [&'static str] {
     }
 }
 
-fn check_resource(r: &serde_json::Value) {
+pub fn check_resource(r: &serde_json::Value) {
     let kind = r["resourceType"].as_str().unwrap();
     // Each kind is read into its own R4 type (strict: unknown elements and wrongly typed
     // values are errors). fhirbolt's `Resource` enum panics on arrays of complex types, so
@@ -791,4 +791,132 @@ fn damaged_backups_are_refused_with_a_message_and_never_panic() {
             },
         )
         .unwrap();
+}
+
+/// Adds a baseline (JPEG) and a result (PNG) photo of the right knee to the fixture.
+fn with_photos(dir: &Path) {
+    let jpeg = dir.join("knee.jpg");
+    let png = dir.join("knee.png");
+    std::fs::write(&jpeg, super::photos::jpeg_fixture(300, 200)).unwrap();
+    std::fs::write(&png, super::photos::png_fixture(300, 200)).unwrap();
+    for (kind, file) in [("baseline", &jpeg), ("result", &png)] {
+        ok(
+            dir,
+            TZ,
+            NOW,
+            &[
+                "photo",
+                "add",
+                "--session",
+                "2026-11-10",
+                "--area",
+                "right-knee",
+                "--kind",
+                kind,
+                file.to_str().unwrap(),
+            ],
+        );
+    }
+}
+
+/// How many image objects a PDF holds (dictionaries with `/Subtype /Image`, spaced or not).
+fn pdf_images(pdf: &[u8]) -> usize {
+    let count = |pattern: &[u8]| pdf.windows(pattern.len()).filter(|w| *w == pattern).count();
+    count(b"/Subtype/Image") + count(b"/Subtype /Image")
+}
+
+#[test]
+fn ticked_photos_go_into_the_pdf_report() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    with_photos(dir.path());
+    assert_eq!(pdf_images(&export(dir.path(), "pdf", &[])), 0);
+    let both = export(dir.path(), "pdf", &["--all-photos"]);
+    assert_eq!(pdf_images(&both), 2, "two photos, each embedded once");
+    let text = pdf_extract::extract_text_from_mem(&both).unwrap();
+    for caption in [
+        "Photos",
+        "Right: knee · Before (baseline) · Sat 1 Aug",
+        "Right: knee · Result (3 months) · Sat 1 Aug",
+    ] {
+        assert!(text.contains(caption), "{caption} in\n{text}");
+    }
+    let one = export(
+        dir.path(),
+        "pdf",
+        &["--photo", "2026-11-10-right-knee-result-1"],
+    );
+    assert_eq!(pdf_images(&one), 1);
+    // The same request gives the same bytes.
+    assert_eq!(
+        one,
+        export(
+            dir.path(),
+            "pdf",
+            &["--photo", "2026-11-10-right-knee-result-1"]
+        )
+    );
+    let err = fails(
+        dir.path(),
+        TZ,
+        NOW,
+        &[
+            "export",
+            "--format",
+            "pdf",
+            "--out",
+            "x.pdf",
+            "--session",
+            "2026-12-08",
+            "--photo",
+            "2026-11-10-right-knee-result-1",
+        ],
+        2,
+    );
+    assert!(err.contains("which is not chosen"), "{err}");
+}
+
+#[test]
+fn ticked_photos_become_valid_r4_media_in_the_bundle() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    with_photos(dir.path());
+    let json: serde_json::Value =
+        serde_json::from_slice(&export(dir.path(), "fhir", &["--all-photos"])).unwrap();
+    let entries = json["entry"].as_array().unwrap();
+    let urls: BTreeSet<&str> = entries
+        .iter()
+        .map(|e| e["fullUrl"].as_str().unwrap())
+        .collect();
+    let media: Vec<&serde_json::Value> = entries
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == "Media")
+        .collect();
+    assert_eq!(media.len(), 2);
+    let procedure_url = entries
+        .iter()
+        .find(|e| e["resource"]["id"] == "session-2026-11-10")
+        .map(|e| e["fullUrl"].as_str().unwrap())
+        .unwrap();
+    for m in media {
+        check_resource(m);
+        let mut refs = Vec::new();
+        collect_references(m, &mut refs);
+        assert!(refs.iter().all(|r| urls.contains(r.as_str())));
+        assert_eq!(m["partOf"][0]["reference"], procedure_url);
+        assert_eq!(m["bodySite"]["coding"][0]["code"], "right-knee");
+        assert_eq!(m["content"]["contentType"], "image/jpeg");
+        let data = base64::engine::general_purpose::STANDARD
+            .decode(m["content"]["data"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(m["content"]["size"].as_u64(), Some(data.len() as u64));
+        let img = image::load_from_memory(&data).unwrap();
+        assert_eq!((img.width(), img.height()), (200, 300));
+        assert_eq!(m["createdDateTime"], "2026-08-01T09:30:00+02:00");
+    }
+    // Without ticks there is no Media.
+    let plain = String::from_utf8(export(dir.path(), "fhir", &[])).unwrap();
+    assert!(!plain.contains("\"Media\""));
 }

@@ -73,7 +73,7 @@ fn exif_tiff() -> Vec<u8> {
 }
 
 /// A JPEG of `raw_pixels` with the EXIF block in an APP1 segment after the JFIF header.
-fn jpeg_fixture(w: u32, h: u32) -> Vec<u8> {
+pub fn jpeg_fixture(w: u32, h: u32) -> Vec<u8> {
     let mut plain = Vec::new();
     raw_pixels(w, h)
         .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
@@ -94,7 +94,7 @@ fn jpeg_fixture(w: u32, h: u32) -> Vec<u8> {
 }
 
 /// A PNG of `raw_pixels` with the EXIF block in an `eXIf` chunk before the image data.
-fn png_fixture(w: u32, h: u32) -> Vec<u8> {
+pub fn png_fixture(w: u32, h: u32) -> Vec<u8> {
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, w, h);
@@ -250,18 +250,18 @@ fn damaged_or_foreign_files_are_refused_and_nothing_is_saved() {
     let good = jpeg_fixture(300, 200);
     let cases: [(&str, Vec<u8>, &str); 5] = [
         ("cut.jpg", good[..good.len() / 2].to_vec(), "damaged"),
-        ("notes.txt", b"not a photo at all".to_vec(), "not a JPEG or PNG image"),
+        (
+            "notes.txt",
+            b"not a photo at all".to_vec(),
+            "not a JPEG or PNG image",
+        ),
         ("empty.jpg", Vec::new(), "the file is empty"),
         (
             "report.pdf",
             b"%PDF-1.7\n1 0 obj\n".to_vec(),
             "not a JPEG or PNG image",
         ),
-        (
-            "cut.png",
-            png_fixture(300, 200)[..120].to_vec(),
-            "damaged",
-        ),
+        ("cut.png", png_fixture(300, 200)[..120].to_vec(), "damaged"),
     ];
     for (name, bytes, expect) in cases {
         let path = dir.join(name);
@@ -330,7 +330,9 @@ fn deleting_a_photo_removes_its_file() {
     );
     assert!(out.contains("Deleted photo"), "{out}");
     assert!(!stored.exists());
-    assert!(dir.join("photos/2026-11-10-right-knee-baseline-1.jpg").exists());
+    assert!(dir
+        .join("photos/2026-11-10-right-knee-baseline-1.jpg")
+        .exists());
     let err = fails(dir, TZ, NOW, &["photo", "delete", "nope"], 2);
     assert!(err.contains("there is no photo 'nope'"), "{err}");
 }

@@ -730,3 +730,138 @@ fn the_share_screen_speaks_spanish() {
         "{text}"
     );
 }
+
+/// The fixture with a baseline and a result photo of the right knee, and a baseline of the
+/// left calf.
+fn with_photos(dir: &Path) {
+    let jpeg = dir.join("leg.jpg");
+    std::fs::write(&jpeg, super::photos::jpeg_fixture(300, 200)).unwrap();
+    for (area, kind) in [
+        ("right-knee", "baseline"),
+        ("right-knee", "result"),
+        ("left-calf-back", "baseline"),
+    ] {
+        super::support::ok(
+            dir,
+            TZ,
+            "2027-02-10T12:00:00+01:00",
+            &[
+                "photo",
+                "add",
+                "--session",
+                "2026-11-10",
+                "--area",
+                area,
+                "--kind",
+                kind,
+                jpeg.to_str().unwrap(),
+            ],
+        );
+    }
+}
+
+#[test]
+fn the_photos_screen_compares_baseline_and_result_and_follows_the_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    super::export::fixture(dir.path());
+    with_photos(dir.path());
+    let mut p = page(dir.path(), "2027-02-10T12:00:00+01:00", "en-GB");
+    p.click("open-photos");
+    let text = p.text();
+    assert_has(
+        &text,
+        &[
+            "Result photos",
+            "Session of Tuesday, 10 November 2026",
+            "It is time for your result photos",
+            "1 treated area(s) still need a result photo.",
+            "Stand facing the camera with the knee straight.",
+            "Stand with your back to the camera",
+            "Before (baseline)",
+            "Result (3 months)",
+            "Taken Saturday, 1 August 2026",
+            "No photo yet",
+        ],
+    );
+    // The compare view: baseline beside result for the knee, both as images.
+    let html = p.html();
+    let knee = html
+        .split("id=\"area-2026-11-10-right-knee\"")
+        .nth(1)
+        .unwrap();
+    let knee = knee.split("id=\"area-").next().unwrap();
+    assert_eq!(knee.matches("src=\"data:image/jpeg;base64,").count(), 2);
+    assert!(
+        knee.find("shot-2026-11-10-right-knee-baseline")
+            < knee.find("shot-2026-11-10-right-knee-result")
+    );
+    // Adding the calf's result: the panel shows the baseline faintly to match.
+    p.click("photo-add-2026-11-10-left-calf-back-result");
+    assert_has(
+        &p.text(),
+        &[
+            "Match your baseline from Saturday, 1 August 2026:",
+            "Choose a photo",
+        ],
+    );
+    assert!(p.html().contains("class=\"photo faint\""));
+    p.click("photo-capture-close");
+    assert!(!p.html().contains("capture-panel"));
+    // Deleting asks first, then removes the file.
+    let file = dir.path().join("photos/2026-11-10-right-knee-result-1.jpg");
+    assert!(file.exists());
+    p.click("photo-delete-2026-11-10-right-knee-result-1");
+    assert_has(&p.text(), &["Delete this photo?"]);
+    p.click("photo-delete-confirm");
+    assert_has(
+        &p.text(),
+        &[
+            "Photo deleted.",
+            "2 treated area(s) still need a result photo.",
+        ],
+    );
+    assert!(!file.exists());
+    // Dismissing closes the prompt; Today says so too.
+    p.click("photo-dismiss-2026-11-10");
+    assert_has(
+        &p.text(),
+        &["You chose not to take result photos for this session."],
+    );
+    p.click("photo-dismiss-2026-11-10");
+    assert_has(&p.text(), &["2 treated area(s) still need a result photo."]);
+}
+
+#[test]
+fn the_photos_screen_speaks_spanish_and_the_share_screen_ticks_photos() {
+    let dir = tempfile::tempdir().unwrap();
+    super::export::fixture(dir.path());
+    with_photos(dir.path());
+    let mut p = page(dir.path(), "2027-02-10T12:00:00+01:00", "es-ES");
+    p.click("open-photos");
+    assert_has(
+        &p.text(),
+        &[
+            "Fotos del resultado",
+            "Antes (referencia)",
+            "Resultado (3 meses)",
+            "Tomada el sábado, 1 de agosto de 2026",
+        ],
+    );
+    p.click("photos-share");
+    assert_has(
+        &p.text(),
+        &["Fotos que incluir en el informe y en el archivo FHIR"],
+    );
+    p.change("share-photo-2026-11-10-right-knee-result-1", "true");
+    assert_has(
+        &p.text(),
+        &["Fotos: Derecha: rodilla · Resultado (3 meses)"],
+    );
+    p.click("export-pdf");
+    let pdf = std::fs::read(dir.path().join("exports/aftercare-report-2027-02-10.pdf")).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    assert!(
+        text.contains("Derecha: rodilla · Resultado (3 meses)"),
+        "{text}"
+    );
+}

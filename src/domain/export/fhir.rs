@@ -12,9 +12,9 @@
 
 use super::report::{Answer, Report, Row, SessionReport};
 use super::PhotoFiles;
-use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::adherence::DateState;
 use crate::domain::checkin::WearAnswer;
+use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::plan::{Question, WearMode};
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::Serialize;

@@ -432,21 +432,30 @@ fn lay_out_photos(l: &mut Layout<'_>, s: &SessionReport, locale: &Locale) {
         return;
     }
     let t = locale.t();
-    l.heading(t.pdf_photos);
     let gap = 14.0;
     let cell_w = (PAGE_W - 2.0 * MARGIN - gap) / 2.0;
     let max_h = 230.0;
-    for pair in s.photos.chunks(2) {
-        let boxes: Vec<(f32, f32)> = pair
-            .iter()
+    let boxes_of = |pair: &[crate::domain::photo::Photo]| -> Vec<(f32, f32)> {
+        pair.iter()
             .map(|p| {
                 let aspect = p.height.max(1) as f32 / p.width.max(1) as f32;
                 let h = (cell_w * aspect).min(max_h);
                 (h / aspect, h)
             })
-            .collect();
+            .collect()
+    };
+    let caption_h = SMALL * 2.6 + 10.0;
+    // The heading stays with the first row of photos.
+    let first_h = boxes_of(&s.photos[..s.photos.len().min(2)])
+        .iter()
+        .map(|b| b.1)
+        .fold(0.0, f32::max);
+    l.room(first_h + caption_h + TEXT * 5.0);
+    l.heading(t.pdf_photos);
+    for pair in s.photos.chunks(2) {
+        let boxes = boxes_of(pair);
         let row_h = boxes.iter().map(|b| b.1).fold(0.0, f32::max);
-        l.room(row_h + SMALL * 2.6 + 10.0);
+        l.room(row_h + caption_h);
         for (i, (p, (w, h))) in pair.iter().zip(&boxes).enumerate() {
             let x = MARGIN + i as f32 * (cell_w + gap);
             l.push(Op::Image {
@@ -474,7 +483,7 @@ fn lay_out_photos(l: &mut Layout<'_>, s: &SessionReport, locale: &Locale) {
                 });
             }
         }
-        l.y += row_h + SMALL * 2.6 + 10.0;
+        l.y += row_h + caption_h;
     }
 }
 
@@ -551,7 +560,11 @@ pub fn layout(report: &Report, locale: &Locale) -> Result<Vec<Vec<Op>>, String> 
 }
 
 /// Writes the PDF document.
-pub fn write(report: &Report, locale: &Locale, photo_files: &PhotoFiles) -> Result<Vec<u8>, String> {
+pub fn write(
+    report: &Report,
+    locale: &Locale,
+    photo_files: &PhotoFiles,
+) -> Result<Vec<u8>, String> {
     use krilla::color::rgb;
     use krilla::geom::{PathBuilder, Point, Rect};
     use krilla::metadata::Metadata;

@@ -169,9 +169,11 @@ pub fn build(
         }
     }
     for id in &options.photos {
-        let photo = snapshot.photos.iter().find(|p| &p.id == id).ok_or_else(|| {
-            format!("there is no photo '{id}'")
-        })?;
+        let photo = snapshot
+            .photos
+            .iter()
+            .find(|p| &p.id == id)
+            .ok_or_else(|| format!("there is no photo '{id}'"))?;
         if !chosen(&photo.session) {
             return Err(format!(
                 "photo {id} belongs to session {}, which is not chosen",
