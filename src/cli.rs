@@ -59,6 +59,7 @@ pub enum OpenScreen {
     Plan,
     Settings,
     Share,
+    Photos,
 }
 
 #[derive(Debug, Subcommand)]
@@ -568,6 +569,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             OpenScreen::Plan => crate::ui::state::Screen::Plan,
             OpenScreen::Settings => crate::ui::state::Screen::Settings,
             OpenScreen::Share => crate::ui::state::Screen::Share,
+            OpenScreen::Photos => crate::ui::state::Screen::Photos,
         });
         launch.first_frame = cli.first_frame;
         launch.open_reminder = cli.open_reminder;

@@ -35,7 +35,7 @@ pub fn PhotosScreen() -> Element {
         .iter()
         .map(|s| s.session.clone())
         .collect();
-    sessions.sort_by(|a, b| b.date.cmp(&a.date));
+    sessions.sort_by_key(|s| std::cmp::Reverse(s.date));
     if let Some(current) = data.status.current() {
         if let Some(i) = sessions.iter().position(|s| s.id == current.session.id) {
             let s = sessions.remove(i);

@@ -193,9 +193,7 @@ pub fn build(
                 .filter(|p| p.session == s.session.id && options.photos.contains(&p.id))
                 .cloned()
                 .collect();
-            report
-                .photos
-                .sort_by(|a, b| (a.area, a.kind, a.taken_at).cmp(&(b.area, b.kind, b.taken_at)));
+            report.photos.sort_by_key(|p| (p.area, p.kind, p.taken_at));
             report
         })
         .collect();
