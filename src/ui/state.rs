@@ -249,6 +249,8 @@ pub enum Intent {
     /// Make a file for the clinic and hand it to the platform (save dialog, share sheet).
     Export(Format),
     PreviewRestore(PathBuf),
+    /// Preview a restore from a backup's bytes (phones: the document picker's file).
+    PreviewRestoreBytes(Vec<u8>),
     ConfirmRestore,
     CancelRestore,
     DeleteAll,
@@ -313,6 +315,7 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
             | Intent::SetShare(_)
             | Intent::Export(_)
             | Intent::PreviewRestore(_)
+            | Intent::PreviewRestoreBytes(_)
             | Intent::CancelRestore
             | Intent::AllowNotifications
             | Intent::AllowExactAlarms
@@ -431,12 +434,10 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                     state.share = options;
                     Ok(())
                 }
-                Intent::PreviewRestore(path) => read_chosen(&path)
-                    .and_then(|bytes| app.preview_restore(&bytes).map_err(|e| e.to_string()))
-                    .map(|preview| {
-                        state.banner = None;
-                        state.pending_restore = Some(PendingRestore(preview));
-                    }),
+                Intent::PreviewRestore(path) => {
+                    read_chosen(&path).and_then(|bytes| preview_restore(app, state, &bytes))
+                }
+                Intent::PreviewRestoreBytes(bytes) => preview_restore(app, state, &bytes),
                 Intent::ConfirmRestore => match state.pending_restore.take() {
                     Some(PendingRestore(preview)) => app
                         .restore(preview)
@@ -515,6 +516,18 @@ fn open_reminder<S: crate::app::Store, C: crate::app::Clock>(
         ReminderKind::Photo | ReminderKind::PhotoFollowup => Screen::Photos,
         _ => Screen::Today,
     };
+    Ok(())
+}
+
+/// Checks a backup's bytes and shows what restoring it would replace, for confirmation.
+fn preview_restore<S: crate::app::Store, C: crate::app::Clock>(
+    app: &crate::app::Aftercare<S, C>,
+    state: &mut UiState,
+    bytes: &[u8],
+) -> Result<(), String> {
+    let preview = app.preview_restore(bytes).map_err(|e| e.to_string())?;
+    state.banner = None;
+    state.pending_restore = Some(PendingRestore(preview));
     Ok(())
 }
 
