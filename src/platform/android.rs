@@ -85,6 +85,21 @@ pub fn new_module_object(class_name: &str) -> Result<GlobalRef, String> {
     })
 }
 
+/// The module object kept in `cell`, made on first use with `new_module_object` and wrapped
+/// by `wrap` (the binding's `from_global_ref`); a failure is retried at the next call.
+pub fn module_object<T>(
+    cell: &'static std::sync::OnceLock<T>,
+    class_name: &str,
+    wrap: fn(GlobalRef) -> T,
+) -> Result<&'static T, String> {
+    if let Some(object) = cell.get() {
+        return Ok(object);
+    }
+    let made = new_module_object(class_name)
+        .map_err(|e| format!("the Android module class {class_name} is missing: {e}"))?;
+    Ok(cell.get_or_init(|| wrap(made)))
+}
+
 /// `Context.getFilesDir()` of the running app: private, kept until the app is removed.
 pub fn files_dir() -> Result<PathBuf, String> {
     context_dir("getFilesDir")

@@ -25,13 +25,11 @@ static PLUGIN: OnceLock<AftercareCapture> = OnceLock::new();
 static NEXT: AtomicU64 = AtomicU64::new(1);
 
 fn plugin() -> Result<&'static AftercareCapture, String> {
-    if let Some(plugin) = PLUGIN.get() {
-        return Ok(plugin);
-    }
-    let made =
-        crate::platform::android::new_module_object("org.aftercare.reminders.AftercareCapture")
-            .map_err(|e| format!("the Android capture module is missing: {e}"))?;
-    Ok(PLUGIN.get_or_init(|| AftercareCapture::from_global_ref(made)))
+    crate::platform::android::module_object(
+        &PLUGIN,
+        "org.aftercare.reminders.AftercareCapture",
+        AftercareCapture::from_global_ref,
+    )
 }
 
 /// Whether the phone has a camera (`FEATURE_CAMERA_ANY`), asked once.

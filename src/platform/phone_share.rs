@@ -112,13 +112,11 @@ mod imp {
     static PLUGIN: OnceLock<AftercareShare> = OnceLock::new();
 
     fn plugin() -> Result<&'static AftercareShare, String> {
-        if let Some(plugin) = PLUGIN.get() {
-            return Ok(plugin);
-        }
-        let made =
-            crate::platform::android::new_module_object("org.aftercare.reminders.AftercareShare")
-                .map_err(|e| format!("the Android share module is missing: {e}"))?;
-        Ok(PLUGIN.get_or_init(|| AftercareShare::from_global_ref(made)))
+        crate::platform::android::module_object(
+            &PLUGIN,
+            "org.aftercare.reminders.AftercareShare",
+            AftercareShare::from_global_ref,
+        )
     }
 
     /// Stages the file in `cache/shared/` and opens the chooser.
