@@ -491,6 +491,7 @@ catalogue! {
     share_ics => "Calendar file (.ics) with the reminders", "Archivo de calendario (.ics) con los recordatorios";
     share_backup => "Full backup (everything, to restore later)", "Copia completa (todo, para restaurar después)";
     share_saved => "Saved {name} to {place}.", "{name} guardado en {place}.";
+    share_opened => "Opened the share sheet for {name}.", "Se abrió el menú para compartir {name}.";
     share_preview => "Preview of the report", "Vista previa del informe";
     share_pick_one => "Choose at least one session to share.", "Elija al menos una sesión para compartir.";
     photos_intro => "Photos stay on this device, in Aftercare's private folder, until you share them. Location and camera details are removed when a photo is saved.", "Las fotos se quedan en este dispositivo, en la carpeta privada de Aftercare, hasta que usted las comparta. Al guardarlas se quitan la ubicación y los datos de la cámara.";

@@ -1,6 +1,6 @@
 //! Android reminders: the Kotlin module in `android/` (AlarmManager alarms, a notification
-//! channel, the receivers that post and re-arm), bound with `manganis::ffi`, which also makes
-//! `dx bundle` add the module to the Gradle project.
+//! channel, the receivers that post and re-arm), bound with `manganis::ffi` in
+//! `platform/android.rs`, which also makes `dx bundle` add the module to the Gradle project.
 //!
 //! The Rust side writes the plan file (`files/reminders-plan.json`) and asks Kotlin to arm it;
 //! Kotlin never opens the store. What Kotlin posted is appended to
@@ -8,54 +8,19 @@
 
 use crate::app::{AccessState, NotificationAccess, Notifier, ReminderSync};
 use crate::domain::reminders::Reminder;
+use crate::platform::android::{
+    arm_plan, open_exact_alarm_settings, request_permission, show_now, status,
+    take_launch_reminder, AftercareReminders,
+};
 use crate::platform::files::write_atomic;
 use crate::platform::plan_file::{plan_json, PLAN_FILE};
-use jni::objects::JValue;
 use std::path::{Path, PathBuf};
 
-#[manganis::ffi("android")]
-extern "Kotlin" {
-    pub type AftercareReminders;
-    pub fn arm_plan(this: &AftercareReminders, plan_path: String) -> String;
-    pub fn status(this: &AftercareReminders) -> String;
-    pub fn request_permission(this: &AftercareReminders) -> String;
-    pub fn open_exact_alarm_settings(this: &AftercareReminders) -> String;
-    pub fn show_now(this: &AftercareReminders, id: String, title: String, body: String) -> String;
-    pub fn take_launch_reminder(this: &AftercareReminders) -> String;
-}
-
-/// Creates the Kotlin object through the Activity's class loader: `FindClass` from a thread
-/// the runtime attached sees only system classes.
+/// Creates the Kotlin object (see `android::new_module_object`).
 fn load() -> Result<AftercareReminders, String> {
-    crate::platform::android::with_activity(|env, activity| {
-        let loader = env
-            .call_method(activity, "getClassLoader", "()Ljava/lang/ClassLoader;", &[])
-            .and_then(|v| v.l())
-            .map_err(|e| e.to_string())?;
-        let name = env
-            .new_string("org.aftercare.reminders.AftercareReminders")
-            .map_err(|e| e.to_string())?;
-        let class = env
-            .call_method(
-                &loader,
-                "loadClass",
-                "(Ljava/lang/String;)Ljava/lang/Class;",
-                &[JValue::Object(&name)],
-            )
-            .and_then(|v| v.l())
-            .map_err(|e| e.to_string())?;
-        let class = jni::objects::JClass::from(class);
-        let object = env
-            .new_object(
-                &class,
-                "(Landroid/app/Activity;)V",
-                &[JValue::Object(activity)],
-            )
-            .and_then(|o| env.new_global_ref(o))
-            .map_err(|e| e.to_string())?;
-        Ok(AftercareReminders::from_global_ref(object))
-    })
-    .map_err(|e| format!("the Android reminder module is missing: {e}"))
+    crate::platform::android::new_module_object("org.aftercare.reminders.AftercareReminders")
+        .map(AftercareReminders::from_global_ref)
+        .map_err(|e| format!("the Android reminder module is missing: {e}"))
 }
 
 /// The Kotlin module and where the plan file goes.

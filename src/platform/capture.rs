@@ -14,10 +14,15 @@ pub enum CaptureSource {
     Library,
 }
 
-/// Whether this device can take a photo with its camera from inside the app.
+/// Whether this device can take a photo with its camera from inside the app: never on
+/// desktop (phones: `android_pickers::camera_available`, `ios_pickers::camera_available`).
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub fn camera_available() -> bool {
-    cfg!(any(target_os = "android", target_os = "ios"))
+    false
 }
+
+#[cfg(any(target_os = "android", target_os = "ios"))]
+pub use imp::camera_available;
 
 /// Asks for one photo; `Ok(None)` when the patient cancels.
 pub async fn capture_photo(source: CaptureSource) -> Result<Option<Vec<u8>>, String> {
@@ -53,12 +58,24 @@ mod imp {
     }
 }
 
-#[cfg(any(target_os = "android", target_os = "ios"))]
+#[cfg(target_os = "android")]
 mod imp {
     use super::CaptureSource;
+    pub use crate::platform::android_pickers::camera_available;
 
-    /// Placeholder until the native capture modules are bound.
-    pub async fn capture_photo(_source: CaptureSource) -> Result<Option<Vec<u8>>, String> {
-        Err("photo capture is not available on this phone yet".into())
+    /// The camera app or the photo picker (`platform/android_pickers.rs`).
+    pub async fn capture_photo(source: CaptureSource) -> Result<Option<Vec<u8>>, String> {
+        crate::platform::android_pickers::capture_photo(source == CaptureSource::Camera).await
+    }
+}
+
+#[cfg(target_os = "ios")]
+mod imp {
+    use super::CaptureSource;
+    pub use crate::platform::ios_pickers::camera_available;
+
+    /// `UIImagePickerController` with the camera or the library (`platform/ios_pickers.rs`).
+    pub async fn capture_photo(source: CaptureSource) -> Result<Option<Vec<u8>>, String> {
+        crate::platform::ios_pickers::capture_photo(source == CaptureSource::Camera).await
     }
 }

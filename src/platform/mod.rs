@@ -6,18 +6,26 @@ pub mod alarm;
 #[cfg(target_os = "android")]
 pub mod android;
 #[cfg(target_os = "android")]
+pub mod android_pickers;
+#[cfg(target_os = "android")]
 pub mod android_reminders;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod background;
 pub mod capture;
 pub mod clock;
+pub mod documents;
 pub mod files;
 #[cfg(target_os = "ios")]
+pub mod ios_pickers;
+#[cfg(target_os = "ios")]
 pub mod ios_reminders;
+#[cfg(target_os = "ios")]
+pub mod ios_ui;
 pub mod locale;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod notify;
 pub mod paths;
+pub mod phone_share;
 pub mod photos;
 pub mod plan_file;
 pub mod share;

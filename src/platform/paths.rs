@@ -41,9 +41,9 @@ fn platform_data_dir() -> Result<PathBuf, String> {
     Ok(PathBuf::from(path.to_string()).join("Aftercare"))
 }
 
-/// Where the app saves files the patient asked for (backups): the Documents folder on
-/// desktop (else the home folder), `exports/` in the data folder on phones until the share
-/// sheet takes over.
+/// Where the app saves files the patient asked for when no save dialog or share sheet is
+/// set: the Documents folder on desktop (else the home folder), `exports/` in the data folder
+/// on phones (where the share sheet is used instead).
 pub fn export_dir(data_dir: &std::path::Path) -> PathBuf {
     #[cfg(not(any(target_os = "android", target_os = "ios")))]
     {

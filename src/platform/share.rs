@@ -1,6 +1,6 @@
 //! Where shared files go: a save dialog on desktop (`rfd`, the same crate and XDG portal
-//! Dioxus uses for its file inputs), or straight into a
-//! folder (phones until the share sheet is wired, tests, and a desktop without dialogs).
+//! Dioxus uses for its file inputs), or straight into a folder (tests, and the fallback when
+//! no target is set). Phones hand files to their share sheet (`phone_share.rs`).
 //!
 //! Writes are atomic and durable (`files::save_into`); nothing is sent anywhere.
 

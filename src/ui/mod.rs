@@ -62,7 +62,8 @@ pub struct Launch {
     pub notifier: Option<Arc<dyn Notifier + Send + Sync>>,
     /// The phone's notification permission (Android, iOS).
     pub access: Option<Arc<dyn NotificationAccess>>,
-    /// Where shared files go (desktop: the save dialog); `None` saves into `export_dir`.
+    /// Where shared files go (desktop: the save dialog; phones: the share sheet); `None`
+    /// saves into `export_dir`.
     pub share: Option<Arc<dyn ShareTarget>>,
     /// What the platform tells the window (delivered reminders, clicks); taken once.
     pub events: Option<UnboundedReceiver<AppEvent>>,
@@ -185,6 +186,11 @@ pub fn launch(mut launch: Launch) {
         launch.share = Some(Arc::new(crate::platform::share::SaveDialog {
             dir: launch.export_dir.clone(),
         }));
+    }
+    #[cfg(any(target_os = "android", target_os = "ios"))]
+    if launch.share.is_none() {
+        let title = state::locale_of(&launch).t().share_title;
+        launch.share = Some(crate::platform::phone_share::PhoneShare::shared(title));
     }
     #[cfg(not(any(target_os = "android", target_os = "ios")))]
     let shared = desktop_reminders(launch);

@@ -9,6 +9,9 @@ use crate::domain::settings::Settings;
 use chrono::NaiveTime;
 use dioxus::prelude::*;
 
+/// Android and iOS, where the restore control opens the system's document picker.
+const PHONE: bool = cfg!(any(target_os = "android", target_os = "ios"));
+
 fn hhmm(t: NaiveTime) -> String {
     t.format("%H:%M").to_string()
 }
@@ -256,20 +259,43 @@ pub fn SettingsScreen() -> Element {
                 },
                 "{t.backup_save}"
             }
-            div { class: "field",
-                label { r#for: "restore-file", "{t.restore_pick}" }
-                input {
-                    id: "restore-file",
-                    r#type: "file",
-                    accept: ".json,application/json",
-                    onchange: {
+            if PHONE {
+                // Phones: `input type=file` returns nothing there; the system's document
+                // picker hands back the file's bytes.
+                button {
+                    id: "restore-pick",
+                    class: "secondary",
+                    onclick: {
                         let ui = ui.clone();
-                        move |evt: FormEvent| {
-                            if let Some(file) = evt.files().into_iter().next() {
-                                ui.send(Intent::PreviewRestore(file.path()));
-                            }
+                        move |_| {
+                            let ui = ui.clone();
+                            spawn(async move {
+                                match crate::platform::documents::pick_document().await {
+                                    Ok(Some(bytes)) => ui.send(Intent::PreviewRestoreBytes(bytes)),
+                                    Ok(None) => {}
+                                    Err(e) => ui.send(Intent::Invalid(e)),
+                                }
+                            });
                         }
                     },
+                    "{t.restore_pick}"
+                }
+            } else {
+                div { class: "field",
+                    label { r#for: "restore-file", "{t.restore_pick}" }
+                    input {
+                        id: "restore-file",
+                        r#type: "file",
+                        accept: ".json,application/json",
+                        onchange: {
+                            let ui = ui.clone();
+                            move |evt: FormEvent| {
+                                if let Some(file) = evt.files().into_iter().next() {
+                                    ui.send(Intent::PreviewRestore(file.path()));
+                                }
+                            }
+                        },
+                    }
                 }
             }
             if let Some(p) = pending {

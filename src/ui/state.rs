@@ -289,6 +289,8 @@ pub enum Intent {
         dismissed: bool,
     },
     PreviewRestore(PathBuf),
+    /// Preview a restore from a backup's bytes (phones: the document picker's file).
+    PreviewRestoreBytes(Vec<u8>),
     ConfirmRestore,
     CancelRestore,
     DeleteAll,
@@ -355,6 +357,7 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
             | Intent::PreviewRestore(_)
             | Intent::PhotoCapture(_)
             | Intent::AskDeletePhoto(_)
+            | Intent::PreviewRestoreBytes(_)
             | Intent::CancelRestore
             | Intent::AllowNotifications
             | Intent::AllowExactAlarms
@@ -517,12 +520,10 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                     state.share = options;
                     Ok(())
                 }
-                Intent::PreviewRestore(path) => read_chosen(&path)
-                    .and_then(|bytes| app.preview_restore(&bytes).map_err(|e| e.to_string()))
-                    .map(|preview| {
-                        state.banner = None;
-                        state.pending_restore = Some(PendingRestore(preview));
-                    }),
+                Intent::PreviewRestore(path) => {
+                    read_chosen(&path).and_then(|bytes| preview_restore(app, state, &bytes))
+                }
+                Intent::PreviewRestoreBytes(bytes) => preview_restore(app, state, &bytes),
                 Intent::ConfirmRestore => match state.pending_restore.take() {
                     Some(PendingRestore(preview)) => app
                         .restore(preview)
@@ -609,6 +610,18 @@ fn open_reminder<S: crate::app::Store, C: crate::app::Clock>(
     Ok(())
 }
 
+/// Checks a backup's bytes and shows what restoring it would replace, for confirmation.
+fn preview_restore<S: crate::app::Store, C: crate::app::Clock>(
+    app: &crate::app::Aftercare<S, C>,
+    state: &mut UiState,
+    bytes: &[u8],
+) -> Result<(), String> {
+    let preview = app.preview_restore(bytes).map_err(|e| e.to_string())?;
+    state.banner = None;
+    state.pending_restore = Some(PendingRestore(preview));
+    Ok(())
+}
+
 /// Makes the file and hands it over; `None` when the patient cancelled the dialog.
 fn export_and_share<S: crate::app::Store, C: crate::app::Clock>(
     app: &crate::app::Aftercare<S, C>,
@@ -626,6 +639,9 @@ fn shared_banner(
     saved: Option<(String, String)>,
 ) {
     match saved {
+        Some((name, place)) if place == crate::platform::phone_share::OPENED => {
+            ok(state, fill(t.share_opened, &[("name", &name)]))
+        }
         Some((name, place)) => ok(
             state,
             fill(t.share_saved, &[("name", &name), ("place", &place)]),
