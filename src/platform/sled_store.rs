@@ -74,12 +74,25 @@ fn lock(dir: &Path) -> Result<File, StoreError> {
         options.mode(0o600);
     }
     let file = options.open(dir.join(LOCK_FILE)).map_err(io_error)?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(StoreError::AlreadyOpen(dir.to_path_buf())),
-        Err(TryLockError::Error(e)) => Err(io_error(e)),
+    // A lock held by another process is refused at once after a short grace: a process that
+    // forks a child (to run a command) shares the lock's open file description with that
+    // child until the child's exec closes it, so a store closed a moment ago can still look
+    // held for a few milliseconds.
+    for attempt in 0..=LOCK_RETRIES {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(TryLockError::WouldBlock) if attempt < LOCK_RETRIES => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(TryLockError::WouldBlock) => break,
+            Err(TryLockError::Error(e)) => return Err(io_error(e)),
+        }
     }
+    Err(StoreError::AlreadyOpen(dir.to_path_buf()))
 }
+
+/// How often a held lock is tried again (20 ms apart) before "already open".
+const LOCK_RETRIES: u32 = 25;
 
 /// The small cache keeps memory low on phones; the data is a few hundred kilobytes a year.
 fn cache_bytes() -> u64 {
