@@ -254,6 +254,33 @@ impl Page {
         self.fire(id, "keydown", PlatformEventData::new(Box::new(data)));
     }
 
+    /// Drops a file named `name` holding `contents` on the element with this `id`, then lets
+    /// the (asynchronous) drop handler run to completion.
+    pub fn drop_file(&mut self, id: &str, name: &str, contents: Vec<u8>) {
+        use dioxus_html::{SerializedDataTransfer, SerializedDragData, SerializedFileData};
+        let file = SerializedFileData {
+            path: std::path::PathBuf::from(name),
+            size: contents.len() as u64,
+            last_modified: 0,
+            content_type: None,
+            contents: Some(dioxus_html::bytes::Bytes::from(contents)),
+        };
+        let data = SerializedDragData {
+            mouse: Default::default(),
+            data_transfer: SerializedDataTransfer {
+                items: Vec::new(),
+                files: vec![file],
+                effect_allowed: "all".into(),
+                drop_effect: "copy".into(),
+            },
+        };
+        self.fire(id, "drop", PlatformEventData::new(Box::new(data)));
+        // The handler's task is ready at once: poll the dom until no work is left.
+        while futures_util::FutureExt::now_or_never(self.dom.wait_for_work()).is_some() {
+            self.dom.render_immediate(&mut self.tracker);
+        }
+    }
+
     /// Submits the form with this `id`.
     pub fn submit(&mut self, id: &str) {
         self.fire(id, "submit", Self::form_event(""));

@@ -807,6 +807,35 @@ fn the_photos_screen_compares_baseline_and_result_and_follows_the_prompt() {
     assert!(p.html().contains("class=\"photo faint\""));
     p.click("photo-capture-close");
     assert!(!p.html().contains("capture-panel"));
+    // Dropping a file that is not an image: a banner, nothing saved, the panel stays.
+    p.click("photo-add-2026-11-10-left-calf-back-result");
+    p.drop_file("capture-panel", "notes.txt", b"not a photo".to_vec());
+    assert_has(
+        &p.text(),
+        &["not a JPEG or PNG image", "Match your baseline"],
+    );
+    assert!(!dir
+        .path()
+        .join("photos/2026-11-10-left-calf-back-result-1.jpg")
+        .exists());
+    // Dropping a photo saves it as the calf's result: the prompt is done.
+    p.drop_file(
+        "capture-panel",
+        "calf.jpg",
+        super::photos::jpeg_fixture(300, 200),
+    );
+    assert_has(
+        &p.text(),
+        &[
+            "Photo saved, without location or camera details.",
+            "All your result photos are taken.",
+        ],
+    );
+    assert!(!p.html().contains("capture-panel"));
+    assert!(dir
+        .path()
+        .join("photos/2026-11-10-left-calf-back-result-1.jpg")
+        .exists());
     // Deleting asks first, then removes the file.
     let file = dir.path().join("photos/2026-11-10-right-knee-result-1.jpg");
     assert!(file.exists());
@@ -817,7 +846,7 @@ fn the_photos_screen_compares_baseline_and_result_and_follows_the_prompt() {
         &p.text(),
         &[
             "Photo deleted.",
-            "2 treated area(s) still need a result photo.",
+            "1 treated area(s) still need a result photo.",
         ],
     );
     assert!(!file.exists());
@@ -828,7 +857,7 @@ fn the_photos_screen_compares_baseline_and_result_and_follows_the_prompt() {
         &["You chose not to take result photos for this session."],
     );
     p.click("photo-dismiss-2026-11-10");
-    assert_has(&p.text(), &["2 treated area(s) still need a result photo."]);
+    assert_has(&p.text(), &["1 treated area(s) still need a result photo."]);
 }
 
 #[test]
