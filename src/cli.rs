@@ -344,6 +344,42 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, 
     }
 }
 
+/// Tells what opening the store had to repair (a damaged automatic backup), on stderr.
+fn warn_notice(store: &SledStore) {
+    if let Some(notice) = store.notice() {
+        eprintln!("aftercare: warning: {notice}");
+    }
+}
+
+/// `restore` on a damaged store: the store cannot be read, so the file (checked first) replaces
+/// it and the damaged store is kept aside, as `recover` does with the automatic backup.
+fn restore_damaged(
+    dir: &std::path::Path,
+    clock: RunClock,
+    file: &std::path::Path,
+    yes: bool,
+) -> Result<Outcome, Failure> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Failure::invalid(format!("cannot read {}: {e}", file.display())))?;
+    let incoming = crate::domain::backup::decode(&bytes)
+        .map_err(|m| Failure::invalid(format!("{}: {m}; nothing was changed", file.display())))?;
+    if !yes {
+        return Err(Failure::invalid(format!(
+            "the store is damaged: restoring would replace it with {} from {} (the damaged store is kept aside): run again with --yes to confirm",
+            incoming.snapshot.summary(),
+            incoming.created_at.format("%Y-%m-%d %H:%M")
+        )));
+    }
+    let (_, aside) = SledStore::recover_from(dir, Box::new(clock), &incoming.snapshot)?;
+    println!(
+        "Restored {} from {}; the damaged store is kept in {}",
+        incoming.snapshot.summary(),
+        file.display(),
+        aside.display()
+    );
+    Ok(Outcome::Done)
+}
+
 /// `aftercare remind`: delivers what is due, then optionally waits for a click.
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 fn remind(
@@ -362,6 +398,7 @@ fn remind(
         }
         Err(e) => return Err(e.into()),
     };
+    warn_notice(&store);
     let mut app = Aftercare::new(store, clock).with_system_locale(&system_locale());
     let (tx, rx) = mpsc::channel();
     let notifier = if wait_for_click > 0 {
@@ -479,7 +516,14 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     if let Command::Remind { wait_for_click } = command {
         return remind(&dir, clock, cli.now, wait_for_click);
     }
-    let store = SledStore::open(&dir, Box::new(clock))?;
+    let store = match (SledStore::open(&dir, Box::new(clock)), &command) {
+        (Ok(store), _) => store,
+        (Err(StoreError::Damaged { .. }), Command::Restore { file, yes }) => {
+            return restore_damaged(&dir, clock, file, *yes);
+        }
+        (Err(e), _) => return Err(e.into()),
+    };
+    warn_notice(&store);
     let mut app = Aftercare::new(store, clock).with_system_locale(&system_locale());
     let mut out = std::io::stdout().lock();
     let print = |out: &mut std::io::StdoutLock, text: String| {
@@ -751,6 +795,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 let _ = out.flush();
             }
         }
+    }
+    if let Some(problem) = app.store().backup_problem() {
+        eprintln!("aftercare: warning: {problem}");
     }
     Ok(Outcome::Done)
 }
