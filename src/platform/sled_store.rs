@@ -103,15 +103,44 @@ fn cache_bytes() -> u64 {
     }
 }
 
-fn open_db(path: &Path) -> Result<sled::Db, String> {
+/// Removes sled's incomplete snapshot files. sled 0.34 writes a snapshot of its log index to
+/// `snap.<lsn>.generating`, syncs it and renames it to `snap.<lsn>`; a crash or a full disk
+/// between the two leaves the `.generating` file, and sled's next open picks it as the newest
+/// snapshot and fails with "Read corrupted data" (sled issue 1527). Such a file is never the
+/// only copy of anything: the log holds the data, and sled writes a new snapshot from it.
+fn remove_incomplete_snapshots(path: &Path) {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
+    let mut removed = false;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            // When it cannot be removed, sled's open fails and says why.
+            removed |= std::fs::remove_file(entry.path()).is_ok();
+        }
+    }
+    if removed {
+        let _ = sync_dir(path);
+    }
+}
+
+/// Opens sled's database. A full disk is [`StoreError::DiskFull`] (sled writes when it opens);
+/// any other failure is `Io`, which the caller treats as damage.
+fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
+    remove_incomplete_snapshots(path);
     let config = sled::Config::new()
         .path(path)
         .cache_capacity(cache_bytes())
         .flush_every_ms(None);
     match catch_unwind(AssertUnwindSafe(|| config.open())) {
         Ok(Ok(db)) => Ok(db),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("the database engine could not read its files".into()),
+        Ok(Err(sled::Error::Io(e))) if is_disk_full(&e) => Err(StoreError::DiskFull),
+        Ok(Err(e)) => Err(StoreError::Io(e.to_string())),
+        Err(_) => Err(StoreError::Io(
+            "the database engine could not read its files".into(),
+        )),
     }
 }
 
@@ -175,7 +204,11 @@ impl SledStore {
             dir: dir.to_path_buf(),
             reason,
         };
-        let db = open_db(&dir.join(STORE_DIR)).map_err(damaged)?;
+        let db = match open_db(&dir.join(STORE_DIR)) {
+            Ok(db) => db,
+            Err(StoreError::Io(reason)) => return Err(damaged(reason)),
+            Err(other) => return Err(other),
+        };
         let snap = match read_all(&db) {
             Ok(s) => s,
             Err(StoreError::Io(reason)) => return Err(damaged(reason)),
@@ -292,7 +325,7 @@ impl SledStore {
             std::fs::rename(&store_dir, &aside).map_err(io_error)?;
             sync_dir(dir).map_err(io_error)?;
         }
-        let db = open_db(&store_dir).map_err(StoreError::Io)?;
+        let db = open_db(&store_dir)?;
         let log = File::open(store_dir.join("db")).map_err(io_error)?;
         let mut store = SledStore {
             dir: dir.to_path_buf(),

@@ -757,3 +757,155 @@ fn a_save_is_fdatasynced_before_it_is_acknowledged() {
     let backup = find("fsync(", "auto-backup.json").expect("the automatic backup is fsynced");
     assert!(backup < ack);
 }
+
+/// A small tmpfs of its own, unmounted on drop. Mounting needs root (CAP_SYS_ADMIN), as
+/// `scripts/test` and CI run; without it the test fails and says so rather than skipping.
+struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    fn mount(size: &str) -> Tmpfs {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o"])
+            .arg(format!("size={size},mode=0700"))
+            .arg("tmpfs")
+            .arg(dir.path())
+            .output()
+            .expect("mount runs");
+        assert!(
+            out.status.success(),
+            "the full-disk test mounts a small tmpfs and needs root (CAP_SYS_ADMIN): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmpfs { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Fills the file system with `filler` until at most `keep` bytes are left.
+    fn fill(&self, keep: u64) {
+        use std::io::Write;
+        let filler = self.path().join("filler");
+        let _ = std::fs::remove_file(&filler);
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 4096];
+        loop {
+            let free = free_bytes(self.path());
+            if free <= keep {
+                break;
+            }
+            let n = (free - keep).min(chunk.len() as u64) as usize;
+            if f.write_all(&chunk[..n]).is_err() {
+                break;
+            }
+        }
+        f.sync_all().ok();
+    }
+
+    fn free(&self) {
+        let _ = std::fs::remove_file(self.path().join("filler"));
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// Free bytes of the file system holding `path`, from `df`.
+fn free_bytes(path: &Path) -> u64 {
+    let out = std::process::Command::new("df")
+        .args(["-B1", "--output=avail"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse().ok())
+        .expect("df prints the free bytes")
+}
+
+/// A full disk while saving, on a real (tmpfs) file system: the writer's saves are
+/// acknowledged until the disk fills, then it stops with one clear line and exit 3; a
+/// command on a disk with no room at all says the same; once space is freed the store opens
+/// and passes its integrity check, every acknowledged check-in is there and nothing
+/// half-written is left (no temporary backup file).
+#[test]
+fn a_full_disk_while_saving_is_a_clear_error_and_loses_nothing_acknowledged() {
+    let fs = Tmpfs::mount("4m");
+    let dir = fs.path().join("data");
+    add_session(&dir, NOW);
+    let mut acked: Vec<(String, String)> = Vec::new();
+    let mut refusals = 0;
+    // Room for a few hundred saves into sled's current log segment, room for none, and room
+    // for nothing at all (sled writes when it opens).
+    for (round, keep) in [700u64 << 10, 64 << 10, 0].into_iter().enumerate() {
+        fs.fill(keep);
+        let tag = format!("full{round}");
+        let out = cmd(&dir, TZ, NOW)
+            .args([
+                "debug",
+                "write-checkins",
+                "--session",
+                "2026-11-20",
+                "--count",
+                "100000",
+                "--tag",
+                &tag,
+            ])
+            .output()
+            .unwrap();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            if let ["ack", note, date] = line.split_whitespace().collect::<Vec<_>>().as_slice() {
+                acked.push((note.to_string(), date.to_string()));
+            }
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = err.lines().last().unwrap_or_default();
+        assert_eq!(out.status.code(), Some(3), "keep {keep}: {err}");
+        assert_eq!(
+            last, "aftercare: the disk is full: nothing was saved (free some space and try again)",
+            "keep {keep}"
+        );
+        refusals += 1;
+        assert!(
+            !std::fs::read_dir(&dir)
+                .unwrap()
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".tmp")),
+            "keep {keep}: a temporary file was left behind"
+        );
+    }
+    assert_eq!(refusals, 3);
+    assert!(
+        acked.len() > 10,
+        "the first round saved only {}",
+        acked.len()
+    );
+    let err = fails(&dir, TZ, NOW, &["status"], 3);
+    assert!(err.contains("the disk is full"), "{err}");
+    fs.free();
+    assert_eq!(check_after_kill(&dir, &acked), Ok(0));
+    ok(
+        &dir,
+        TZ,
+        NOW,
+        &[
+            "checkin",
+            "--date",
+            "2026-11-27",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+        ],
+    );
+}
