@@ -230,6 +230,52 @@ pub enum DebugCommand {
     },
 }
 
+/// The property the command-line fuzz target and its test check: `--now`, `--date`,
+/// `--end-time` and `--tz` given any strings are either refused with a message, or give values
+/// that print in the documented form and parse back to themselves. Panics when it fails;
+/// returns whether the arguments were accepted.
+pub fn check_datetime_args(now: &str, date: &str, time: &str, zone: &str) -> bool {
+    let args = [
+        "aftercare",
+        "--now",
+        now,
+        "session",
+        "add",
+        "--date",
+        date,
+        "--end-time",
+        time,
+        "--tz",
+        zone,
+    ];
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            assert!(
+                !e.to_string().trim().is_empty(),
+                "a refusal without a message"
+            );
+            return false;
+        }
+    };
+    let now = cli.now.expect("--now was given");
+    assert_eq!(parse_now(&now.to_rfc3339()), Ok(now), "--now {now}");
+    let Some(Command::Session(SessionCommand::Add(a))) = cli.command else {
+        panic!("`session add` parsed as another command");
+    };
+    let printed = a.date.format("%Y-%m-%d").to_string();
+    assert_eq!(
+        parse_date(&printed),
+        Ok(a.date),
+        "--date {date} printed {printed}"
+    );
+    let printed = a.end_time.format("%H:%M").to_string();
+    assert_eq!(parse_time(&printed), Ok(a.end_time), "--end-time {time}");
+    let tz = a.tz.expect("--tz was given");
+    assert_eq!(parse_zone(tz.name()), Ok(tz), "--tz {zone}");
+    true
+}
+
 fn parse_now(s: &str) -> Result<DateTime<FixedOffset>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map_err(|_| format!("'{s}' is not an RFC 3339 instant (e.g. 2026-11-25T20:00:00+01:00)"))
