@@ -273,6 +273,52 @@ pub enum DebugCommand {
     },
 }
 
+/// The property the command-line fuzz target and its test check: `--now`, `--date`,
+/// `--end-time` and `--tz` given any strings are either refused with a message, or give values
+/// that print in the documented form and parse back to themselves. Panics when it fails;
+/// returns whether the arguments were accepted.
+pub fn check_datetime_args(now: &str, date: &str, time: &str, zone: &str) -> bool {
+    let args = [
+        "aftercare",
+        "--now",
+        now,
+        "session",
+        "add",
+        "--date",
+        date,
+        "--end-time",
+        time,
+        "--tz",
+        zone,
+    ];
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            assert!(
+                !e.to_string().trim().is_empty(),
+                "a refusal without a message"
+            );
+            return false;
+        }
+    };
+    let now = cli.now.expect("--now was given");
+    assert_eq!(parse_now(&now.to_rfc3339()), Ok(now), "--now {now}");
+    let Some(Command::Session(SessionCommand::Add(a))) = cli.command else {
+        panic!("`session add` parsed as another command");
+    };
+    let printed = a.date.format("%Y-%m-%d").to_string();
+    assert_eq!(
+        parse_date(&printed),
+        Ok(a.date),
+        "--date {date} printed {printed}"
+    );
+    let printed = a.end_time.format("%H:%M").to_string();
+    assert_eq!(parse_time(&printed), Ok(a.end_time), "--end-time {time}");
+    let tz = a.tz.expect("--tz was given");
+    assert_eq!(parse_zone(tz.name()), Ok(tz), "--tz {zone}");
+    true
+}
+
 fn parse_now(s: &str) -> Result<DateTime<FixedOffset>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map_err(|_| format!("'{s}' is not an RFC 3339 instant (e.g. 2026-11-25T20:00:00+01:00)"))
@@ -452,6 +498,42 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, 
     }
 }
 
+/// Tells what opening the store had to repair (a damaged automatic backup), on stderr.
+fn warn_notice(store: &SledStore) {
+    if let Some(notice) = store.notice() {
+        eprintln!("aftercare: warning: {notice}");
+    }
+}
+
+/// `restore` on a damaged store: the store cannot be read, so the file (checked first) replaces
+/// it and the damaged store is kept aside, as `recover` does with the automatic backup.
+fn restore_damaged(
+    dir: &std::path::Path,
+    clock: RunClock,
+    file: &std::path::Path,
+    yes: bool,
+) -> Result<Outcome, Failure> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Failure::invalid(format!("cannot read {}: {e}", file.display())))?;
+    let incoming = crate::domain::backup::decode(&bytes)
+        .map_err(|m| Failure::invalid(format!("{}: {m}; nothing was changed", file.display())))?;
+    if !yes {
+        return Err(Failure::invalid(format!(
+            "the store is damaged: restoring would replace it with {} from {} (the damaged store is kept aside): run again with --yes to confirm",
+            incoming.snapshot.summary(),
+            incoming.created_at.format("%Y-%m-%d %H:%M")
+        )));
+    }
+    let (_, aside) = SledStore::recover_from(dir, Box::new(clock), &incoming.snapshot)?;
+    println!(
+        "Restored {} from {}; the damaged store is kept in {}",
+        incoming.snapshot.summary(),
+        file.display(),
+        aside.display()
+    );
+    Ok(Outcome::Done)
+}
+
 /// `aftercare remind`: delivers what is due, then optionally waits for a click.
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 fn remind(
@@ -470,6 +552,7 @@ fn remind(
         }
         Err(e) => return Err(e.into()),
     };
+    warn_notice(&store);
     let mut app = crate::platform::photos::open_app(store, clock, &system_locale());
     let (tx, rx) = mpsc::channel();
     let notifier = if wait_for_click > 0 {
@@ -588,7 +671,14 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     if let Command::Remind { wait_for_click } = command {
         return remind(&dir, clock, cli.now, wait_for_click);
     }
-    let store = SledStore::open(&dir, Box::new(clock))?;
+    let store = match (SledStore::open(&dir, Box::new(clock)), &command) {
+        (Ok(store), _) => store,
+        (Err(StoreError::Damaged { .. }), Command::Restore { file, yes }) => {
+            return restore_damaged(&dir, clock, file, *yes);
+        }
+        (Err(e), _) => return Err(e.into()),
+    };
+    warn_notice(&store);
     let mut app = crate::platform::photos::open_app(store, clock, &system_locale());
     let mut out = std::io::stdout().lock();
     let print = |out: &mut std::io::StdoutLock, text: String| {
@@ -932,6 +1022,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 let _ = out.flush();
             }
         }
+    }
+    if let Some(problem) = app.store().backup_problem() {
+        eprintln!("aftercare: warning: {problem}");
     }
     Ok(Outcome::Done)
 }

@@ -186,6 +186,12 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         &self.clock
     }
 
+    /// The store in use (the platform's shell reads what it has to report, such as a
+    /// backup that could not be written).
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
     /// Everything stored.
     pub fn snapshot(&self) -> Result<Snapshot, AppError> {
         Ok(self.store.load()?)

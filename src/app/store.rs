@@ -122,6 +122,36 @@ pub fn decode_value<T: DeserializeOwned>(kind: &str, bytes: &[u8]) -> Result<T, 
         .map_err(|e| DecodeError::Damaged(format!("a {kind} is unreadable: {e}")))
 }
 
+/// The property the stored-value fuzz target and its test check: `bytes` read as each kind of
+/// value either give a value that encodes and decodes to itself, or are refused as damaged
+/// (with a message) or as newer. Panics when the property fails.
+pub fn check_decode_value(bytes: &[u8]) {
+    fn check<T>(kind: &str, bytes: &[u8])
+    where
+        T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
+    {
+        match decode_value::<T>(kind, bytes) {
+            Ok(value) => {
+                let again = encode_value(kind, &value)
+                    .unwrap_or_else(|e| panic!("a decoded {kind} does not encode: {e}"));
+                let back: T = decode_value(kind, &again)
+                    .unwrap_or_else(|e| panic!("a re-encoded {kind} does not decode: {e:?}"));
+                assert_eq!(back, value, "the round trip changed a {kind}");
+            }
+            Err(DecodeError::Damaged(message)) => {
+                assert!(!message.trim().is_empty(), "a refusal without a message")
+            }
+            Err(DecodeError::Newer(found)) => {
+                assert!(found > SCHEMA_VERSION, "schema {found} refused as newer")
+            }
+        }
+    }
+    check::<TreatmentSession>("session", bytes);
+    check::<CheckInRecord>("checkin", bytes);
+    check::<Delivery>("delivery", bytes);
+    check::<Settings>("settings", bytes);
+}
+
 /// Why a stored value could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {

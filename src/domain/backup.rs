@@ -2,7 +2,10 @@
 //! reader. Used for the automatic backup and for `aftercare backup`/`restore`.
 //!
 //! Reading validates the whole file before anything is replaced; a truncated, foreign or
-//! newer-version file is refused with a message that says which. Pure: bytes in, bytes out.
+//! newer-version file is refused with a message that says which. A CRC-32 of the content
+//! (`checksum`) catches a changed byte that still reads as valid JSON, such as a flipped bit
+//! in a number; files without one (written before it was added) are still read.
+//! Pure: bytes in, bytes out.
 
 use crate::domain::checkin::CheckInRecord;
 use crate::domain::delivery::Delivery;
@@ -64,6 +67,17 @@ struct BackupFile {
     version: u32,
     created_at: DateTime<FixedOffset>,
     data: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    checksum: Option<String>,
+}
+
+/// The checksum of a backup's content: CRC-32 of the compact JSON of its creation instant
+/// and snapshot. The types hold no maps and no floats, so the same snapshot always gives the
+/// same bytes, and a decoded snapshot gives the bytes it was encoded from.
+fn checksum(snapshot: &Snapshot, created_at: DateTime<FixedOffset>) -> Result<String, String> {
+    let bytes = serde_json::to_vec(&(created_at, snapshot))
+        .map_err(|e| format!("cannot encode the backup: {e}"))?;
+    Ok(format!("crc32:{:08x}", crc32fast::hash(&bytes)))
 }
 
 /// Writes a backup document.
@@ -75,6 +89,7 @@ pub fn encode(snapshot: &Snapshot, created_at: DateTime<FixedOffset>) -> Result<
         version: BACKUP_VERSION,
         created_at,
         data,
+        checksum: Some(checksum(snapshot, created_at)?),
     };
     let mut bytes =
         serde_json::to_vec_pretty(&file).map_err(|e| format!("cannot encode the backup: {e}"))?;
@@ -116,6 +131,14 @@ pub fn decode(bytes: &[u8]) -> Result<Backup, String> {
         serde_json::from_value(head).map_err(|e| format!("the backup is damaged: {e}"))?;
     let snapshot = migrate(version as u32, file.data)?;
     validate(&snapshot)?;
+    if let Some(expected) = &file.checksum {
+        if *expected != checksum(&snapshot, file.created_at)? {
+            return Err(
+                "the backup is damaged: its content does not match its checksum (a byte changed after it was written)"
+                    .into(),
+            );
+        }
+    }
     Ok(Backup {
         created_at: file.created_at,
         snapshot,

@@ -5,7 +5,9 @@
 //! - `store/`            the sled database (keys and envelopes of `app::store`);
 //! - `aftercare.lock`    held exclusively while a copy of the app uses the folder;
 //! - `auto-backup.json`  the whole store after its last change, written atomically;
-//! - `store.damaged-*`   a damaged store moved aside by recovery, never deleted.
+//! - `store.damaged-*`   a damaged store moved aside by recovery, never deleted;
+//! - `auto-backup.damaged-*.json` an unreadable automatic backup moved aside when the store
+//!   itself is sound (a fresh backup is then written from the store), never deleted.
 //!
 //! Durability: sled's `flush` on Linux ends with `sync_file_range`, which neither writes the
 //! file's metadata nor flushes the drive's cache; every save therefore also calls
@@ -40,6 +42,7 @@ pub struct SledStore {
     generation: u64,
     clock: Box<dyn Clock + Send>,
     backup_problem: Option<String>,
+    notice: Option<String>,
     _lock: File,
 }
 
@@ -56,6 +59,17 @@ fn sled_error(e: sled::Error) -> StoreError {
         sled::Error::Io(io) => io_error(io),
         other => StoreError::Io(other.to_string()),
     }
+}
+
+/// `dir/<stem><suffix>`, or `dir/<stem>-2<suffix>` and so on when that is taken.
+fn free_name(dir: &Path, stem: &str, suffix: &str) -> PathBuf {
+    let mut path = dir.join(format!("{stem}{suffix}"));
+    let mut n = 1;
+    while path.exists() {
+        n += 1;
+        path = dir.join(format!("{stem}-{n}{suffix}"));
+    }
+    path
 }
 
 /// Takes the folder's lock, or says that another copy holds it.
@@ -103,15 +117,44 @@ fn cache_bytes() -> u64 {
     }
 }
 
-fn open_db(path: &Path) -> Result<sled::Db, String> {
+/// Removes sled's incomplete snapshot files. sled 0.34 writes a snapshot of its log index to
+/// `snap.<lsn>.generating`, syncs it and renames it to `snap.<lsn>`; a crash or a full disk
+/// between the two leaves the `.generating` file, and sled's next open picks it as the newest
+/// snapshot and fails with "Read corrupted data" (sled issue 1527). Such a file is never the
+/// only copy of anything: the log holds the data, and sled writes a new snapshot from it.
+fn remove_incomplete_snapshots(path: &Path) {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
+    let mut removed = false;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            // When it cannot be removed, sled's open fails and says why.
+            removed |= std::fs::remove_file(entry.path()).is_ok();
+        }
+    }
+    if removed {
+        let _ = sync_dir(path);
+    }
+}
+
+/// Opens sled's database. A full disk is [`StoreError::DiskFull`] (sled writes when it opens);
+/// any other failure is `Io`, which the caller treats as damage.
+fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
+    remove_incomplete_snapshots(path);
     let config = sled::Config::new()
         .path(path)
         .cache_capacity(cache_bytes())
         .flush_every_ms(None);
     match catch_unwind(AssertUnwindSafe(|| config.open())) {
         Ok(Ok(db)) => Ok(db),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("the database engine could not read its files".into()),
+        Ok(Err(sled::Error::Io(e))) if is_disk_full(&e) => Err(StoreError::DiskFull),
+        Ok(Err(e)) => Err(StoreError::Io(e.to_string())),
+        Err(_) => Err(StoreError::Io(
+            "the database engine could not read its files".into(),
+        )),
     }
 }
 
@@ -177,14 +220,19 @@ impl SledStore {
             dir: dir.to_path_buf(),
             reason,
         };
-        let db = open_db(&dir.join(STORE_DIR)).map_err(damaged)?;
+        let db = match open_db(&dir.join(STORE_DIR)) {
+            Ok(db) => db,
+            Err(StoreError::Io(reason)) => return Err(damaged(reason)),
+            Err(other) => return Err(other),
+        };
         let snap = match read_all(&db) {
             Ok(s) => s,
             Err(StoreError::Io(reason)) => return Err(damaged(reason)),
             Err(other) => return Err(other),
         };
         backup::validate(&snap).map_err(damaged)?;
-        if let Ok(Some(auto)) = read_auto_backup(dir) {
+        let auto = read_auto_backup(dir);
+        if let Ok(Some(auto)) = &auto {
             if auto.snapshot.generation > snap.generation {
                 return Err(damaged(format!(
                     "it holds change {} but its automatic backup holds change {}: the store has lost data",
@@ -193,15 +241,58 @@ impl SledStore {
             }
         }
         let log = File::open(dir.join(STORE_DIR).join("db")).map_err(io_error)?;
-        Ok(SledStore {
+        let mut store = SledStore {
             dir: dir.to_path_buf(),
             db,
             log,
             generation: snap.generation,
             clock,
             backup_problem: None,
+            notice: None,
             _lock: lock,
-        })
+        };
+        match auto {
+            // The store is sound and its backup is not: keep the backup aside and write a
+            // fresh one at once, so the store is protected again before the next change.
+            Err(reason) => store.replace_unusable_backup(&reason),
+            Ok(None) if !snap.is_empty() => {
+                store.write_auto_backup();
+                store.notice = Some(match &store.backup_problem {
+                    Some(p) => format!("the automatic backup was missing, and {p}"),
+                    None => "the automatic backup was missing; it was written again from the store"
+                        .into(),
+                });
+            }
+            _ => {}
+        }
+        Ok(store)
+    }
+
+    /// Moves an unreadable automatic backup aside (never deleting it) and writes a new one
+    /// from the store, leaving a notice that says so.
+    fn replace_unusable_backup(&mut self, reason: &str) {
+        let stamp = self.clock.now().format("%Y%m%dT%H%M%SZ");
+        let aside = free_name(&self.dir, &format!("auto-backup.damaged-{stamp}"), ".json");
+        let moved =
+            std::fs::rename(self.dir.join(AUTO_BACKUP), &aside).and_then(|()| sync_dir(&self.dir));
+        self.notice = Some(match moved {
+            Ok(()) => {
+                self.write_auto_backup();
+                match &self.backup_problem {
+                    Some(p) => format!("{reason}; it was kept aside as {}, and {p}", aside.display()),
+                    None => format!(
+                        "{reason}; it was kept aside as {} and written again from the store, which is sound",
+                        aside.display()
+                    ),
+                }
+            }
+            Err(e) => format!("{reason}, and it could not be moved aside: {e}"),
+        });
+    }
+
+    /// What opening the store had to repair, for the app or the command line to tell.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
     }
 
     /// Moves a damaged store aside (never deleting it), and rebuilds the store from the
@@ -212,23 +303,45 @@ impl SledStore {
     ) -> Result<(Self, PathBuf), StoreError> {
         let lock = lock(dir)?;
         let auto = read_auto_backup(dir)
-            .map_err(StoreError::Io)?
+            .map_err(|e| {
+                StoreError::Io(format!(
+                    "{e}: restore a backup file with `aftercare restore --yes FILE`"
+                ))
+            })?
             .ok_or_else(|| {
-                StoreError::Io(format!("there is no automatic backup in {}", dir.display()))
+                StoreError::Io(format!(
+                    "there is no automatic backup in {}: restore a backup file with `aftercare restore --yes FILE`",
+                    dir.display()
+                ))
             })?;
+        Self::rebuild(dir, lock, clock, &auto.snapshot)
+    }
+
+    /// Moves a damaged store aside (never deleting it) and rebuilds it from `snapshot`, a
+    /// backup file the patient chose. Returns the opened store and where the damaged one lies.
+    pub fn recover_from(
+        dir: &Path,
+        clock: Box<dyn Clock + Send>,
+        snapshot: &Snapshot,
+    ) -> Result<(Self, PathBuf), StoreError> {
+        let lock = lock(dir)?;
+        Self::rebuild(dir, lock, clock, snapshot)
+    }
+
+    fn rebuild(
+        dir: &Path,
+        lock: File,
+        clock: Box<dyn Clock + Send>,
+        snapshot: &Snapshot,
+    ) -> Result<(Self, PathBuf), StoreError> {
         let stamp = clock.now().format("%Y%m%dT%H%M%SZ");
         let store_dir = dir.join(STORE_DIR);
-        let mut aside = dir.join(format!("store.damaged-{stamp}"));
-        let mut n = 1;
-        while aside.exists() {
-            n += 1;
-            aside = dir.join(format!("store.damaged-{stamp}-{n}"));
-        }
+        let aside = free_name(dir, &format!("store.damaged-{stamp}"), "");
         if store_dir.exists() {
             std::fs::rename(&store_dir, &aside).map_err(io_error)?;
             sync_dir(dir).map_err(io_error)?;
         }
-        let db = open_db(&store_dir).map_err(StoreError::Io)?;
+        let db = open_db(&store_dir)?;
         let log = File::open(store_dir.join("db")).map_err(io_error)?;
         let mut store = SledStore {
             dir: dir.to_path_buf(),
@@ -237,9 +350,10 @@ impl SledStore {
             generation: 0,
             clock,
             backup_problem: None,
+            notice: None,
             _lock: lock,
         };
-        store.replace_all(&auto.snapshot)?;
+        store.replace_all(snapshot)?;
         Ok((store, aside))
     }
 
@@ -371,7 +485,7 @@ pub fn recovery_hint(dir: &std::path::Path) -> String {
             b.created_at.format("%Y-%m-%d %H:%M"),
             b.snapshot.summary()
         ),
-        Ok(None) => ". Nothing was changed, and there is no automatic backup: restore a backup file with `aftercare restore FILE`".into(),
-        Err(e) => format!(". Nothing was changed, and {e}: restore a backup file with `aftercare restore FILE`"),
+        Ok(None) => ". Nothing was changed, and there is no automatic backup: restore a backup file with `aftercare restore --yes FILE`".into(),
+        Err(e) => format!(". Nothing was changed, and {e}: restore a backup file with `aftercare restore --yes FILE`"),
     }
 }

@@ -50,6 +50,8 @@ pub struct Launch {
     pub export_dir: PathBuf,
     /// The notification service found at start (desktop), if any.
     pub notifications: Option<String>,
+    /// What opening the store repaired (a damaged automatic backup), shown as a banner.
+    pub notice: Option<String>,
     /// The screen to open on instead of Today.
     pub first_screen: Option<Screen>,
     /// Report the first frame (smoke test, start-up benchmark).
@@ -108,10 +110,14 @@ impl Launch {
 
     /// Opens the store in `dir` as if the system locale were `locale` ("es-ES").
     pub fn open_in_locale(dir: PathBuf, clock: RunClock, locale: &str) -> Self {
+        let mut notice = None;
         let state = match SledStore::open(&dir, Box::new(clock)) {
-            Ok(store) => Startup::Ready(Box::new(crate::platform::photos::open_app(
-                store, clock, locale,
-            ))),
+            Ok(store) => {
+                notice = store.notice().map(str::to_string);
+                Startup::Ready(Box::new(crate::platform::photos::open_app(
+                    store, clock, locale,
+                )))
+            }
             Err(e @ StoreError::Damaged { .. }) => {
                 Startup::Damaged(format!("{e}{}", recovery_hint(&dir)))
             }
@@ -124,6 +130,7 @@ impl Launch {
             state,
             system_locale: locale.to_string(),
             notifications: None,
+            notice,
             first_screen: None,
             first_frame: None,
             open_reminder: None,

@@ -121,7 +121,10 @@ impl UiState {
         let launch = shared.lock();
         let mut state = UiState {
             screen: Screen::Today,
-            banner: None,
+            banner: launch.notice.as_ref().map(|text| Banner {
+                error: true,
+                text: text.clone(),
+            }),
             loaded: Loaded::Problem(String::new()),
             pending_restore: None,
             system_locale: launch.system_locale.clone(),

@@ -544,3 +544,184 @@ fn the_android_plan_file_and_delivered_log_round_trip() {
     // Delivered by the phone: no longer upcoming, so not armed again.
     assert!(app.upcoming().unwrap().iter().all(|r| r.id != log[0].id));
 }
+
+/// The wall clock between runs of the app: each run opens the real store at `now` in
+/// `zone`, delivers what is due, and checks what must hold whatever the clock did: nothing
+/// due in the catch-up window is left undelivered, nothing upcoming is already due, and
+/// "Day k" is (today in the device zone − start date) + 1 within the wear period.
+/// Returns the identities it delivered.
+fn clock_run(dir: &Path, now: &str, zone: &str, shown: &Recorder) -> Vec<String> {
+    use aftercare::app::Store;
+    let clock = FixedClock {
+        now: at(now),
+        zone: zone.parse().unwrap(),
+    };
+    let store = aftercare::platform::sled_store::SledStore::open(dir, Box::new(clock)).unwrap();
+    let mut app = Aftercare::new(store, clock);
+    let delivered: Vec<String> = app
+        .deliver_due(shown)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    check_clock_invariants(&app, &app.store().load().unwrap().deliveries, now, zone);
+    delivered
+}
+
+fn check_clock_invariants<S: aftercare::app::Store, C: aftercare::app::Clock>(
+    app: &Aftercare<S, C>,
+    log: &[aftercare::domain::delivery::Delivery],
+    now: &str,
+    zone: &str,
+) {
+    let instant = app.clock().now();
+    for r in app.inbox().unwrap() {
+        assert!(
+            log.iter().any(|d| d.id == r.id),
+            "{now} in {zone}: {} is due and was not delivered",
+            r.id
+        );
+    }
+    for r in app.upcoming().unwrap() {
+        assert!(
+            r.at.with_timezone(&Utc) > instant,
+            "{now} in {zone}: {} is due but still upcoming",
+            r.id
+        );
+    }
+    let (status, _) = app.status().unwrap();
+    let tz: chrono_tz::Tz = zone.parse().unwrap();
+    let today = instant.with_timezone(&tz).date_naive();
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let (wear_start, wear_end) = (at("2026-11-20T14:30:00Z"), at("2026-12-04T14:30:00Z"));
+    let expected =
+        (instant >= wear_start && instant < wear_end).then(|| (today - start).num_days() + 1);
+    assert_eq!(
+        status.sessions[0].day_index, expected,
+        "{now} in {zone}: day index"
+    );
+}
+
+/// The clock jumping forward and back and the zone changing between runs, on the real store:
+/// no reminder is shown twice, what is due is shown once (in the zone of the run), and the
+/// day index follows the device zone's date.
+#[test]
+fn clock_jumps_and_zone_changes_between_runs_neither_duplicate_nor_lose_reminders() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), "2026-11-20T16:00:00+01:00");
+    let shown = Recorder::default();
+    let run = |now: &str, zone: &str| clock_run(dir.path(), now, zone, &shown);
+    let checkin = |date: &str| format!("checkin:2026-11-20:{date}");
+
+    // Evening of day 2 in Berlin: tonight's check-in reminder (and what fell due before).
+    let first = run("2026-11-21T20:05:00+01:00", "Europe/Berlin");
+    assert!(first.contains(&checkin("2026-11-21")), "{first:?}");
+    // The clock goes back an hour, then forward again: nothing is shown again.
+    assert_eq!(
+        run("2026-11-21T19:00:00+01:00", "Europe/Berlin"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        run("2026-11-21T20:10:00+01:00", "Europe/Berlin"),
+        Vec::<String>::new()
+    );
+    // Flown to New York: 20:05 in Berlin is 14:05 there, before the check-in time.
+    let ny = run("2026-11-22T14:05:00-05:00", "America/New_York");
+    assert!(!ny.contains(&checkin("2026-11-22")), "{ny:?}");
+    // 20:05 in New York (02:05 in Berlin): tonight's reminder, at New York's 20:00.
+    let ny = run("2026-11-22T20:05:00-05:00", "America/New_York");
+    assert_eq!(ny, vec![checkin("2026-11-22")]);
+    // Back in Berlin's zone a minute later (the next date there): not shown again.
+    let berlin = run("2026-11-23T02:06:00+01:00", "Europe/Berlin");
+    assert!(!berlin.contains(&checkin("2026-11-22")), "{berlin:?}");
+    // A jump three days ahead: what fell due in the last 36 hours is caught up once.
+    let ahead = run("2026-11-26T21:00:00+01:00", "Europe/Berlin");
+    for id in [checkin("2026-11-25"), checkin("2026-11-26")] {
+        assert!(ahead.contains(&id), "{id} in {ahead:?}");
+    }
+    // Older than the catch-up window: not shown as a notification (its date stays "not
+    // recorded" on Today) …
+    assert!(!ahead.contains(&checkin("2026-11-24")), "{ahead:?}");
+    // … until the clock goes back to its evening, when it is due again and shown once
+    // (with the day before's, now inside the window again).
+    let back = run("2026-11-24T20:30:00+01:00", "Europe/Berlin");
+    assert!(back.contains(&checkin("2026-11-24")), "{back:?}");
+    assert!(back
+        .iter()
+        .all(|id| !first.contains(id) && !ahead.contains(id)));
+    assert_eq!(
+        run("2026-11-26T21:00:00+01:00", "Europe/Berlin"),
+        Vec::<String>::new()
+    );
+    // Lord Howe Island (+11, a 30-minute DST shift) and back: nothing twice.
+    run("2026-11-27T07:30:00+11:00", "Australia/Lord_Howe");
+    run("2026-11-26T21:05:00+01:00", "Europe/Berlin");
+    let ids: Vec<String> = shown
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "shown twice: {ids:?}");
+}
+
+/// A clock whose instant and zone the test moves; shared by the app and the test.
+#[derive(Clone)]
+struct MovingClock(Arc<Mutex<(DateTime<Utc>, chrono_tz::Tz)>>);
+
+impl aftercare::app::Clock for MovingClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0.lock().unwrap().0
+    }
+    fn zone(&self) -> chrono_tz::Tz {
+        self.0.lock().unwrap().1
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Random jumps of the wall clock (back up to two days, ahead up to three) and random
+    /// zones, across the whole plan: never a reminder twice, never a due one left undelivered,
+    /// the day index always right.
+    #[test]
+    fn random_clock_jumps_and_zones_never_duplicate_or_lose(
+        steps in proptest::collection::vec((-2880i64..4320, 0usize..6), 1..16)
+    ) {
+        const ZONES: [&str; 6] = [
+            "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Lord_Howe",
+            "Asia/Kolkata", "UTC",
+        ];
+        let start = at("2026-11-20T16:00:00+01:00");
+        let clock = MovingClock(Arc::new(Mutex::new((start, "Europe/Berlin".parse().unwrap()))));
+        let mut app = Aftercare::new(MemoryStore::default(), clock.clone());
+        app.add_session(aftercare::domain::session::SessionDraft {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            end_time: chrono::NaiveTime::from_hms_opt(15, 30, 0).unwrap(),
+            tz: TZ.parse().unwrap(),
+            areas: vec![],
+            sclerosant: None,
+            stockings: Default::default(),
+            clinic: Default::default(),
+            note: String::new(),
+            plan: aftercare::domain::plan::PlanConfig::default(),
+        }).unwrap();
+        let shown = Recorder::default();
+        let mut now = start;
+        for (minutes, zone) in steps {
+            now += chrono::Duration::minutes(minutes);
+            *clock.0.lock().unwrap() = (now, ZONES[zone].parse().unwrap());
+            app.deliver_due(&shown).unwrap();
+            let log = aftercare::app::Store::load(app.store()).unwrap().deliveries;
+            check_clock_invariants(&app, &log, &now.to_rfc3339(), ZONES[zone]);
+        }
+        let ids: Vec<String> = shown.0.lock().unwrap().iter().map(|r| r.id.clone()).collect();
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        proptest::prop_assert_eq!(unique.len(), ids.len());
+    }
+}

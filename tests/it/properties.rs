@@ -139,3 +139,102 @@ proptest! {
         }
     }
 }
+
+/// The command-line fuzz target's property (fuzz/fuzz_targets/cli_datetime.rs) on generated
+/// arguments: near-valid instants, dates, times and zone names with characters changed, and
+/// arbitrary strings. Refused with a message, or read back to the same values.
+#[test]
+fn command_line_dates_times_and_zones_parse_back_or_are_refused() {
+    use proptest::prelude::*;
+    let instant = prop_oneof![
+        "20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-]0[0-9]:[0-5][0-9])",
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,12})?([Zz]|[+-][0-9]{2}:[0-9]{2})",
+        ".{0,30}",
+    ];
+    let date = prop_oneof![
+        "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])",
+        " ?[+-]?[0-9]{1,6}-[0-9]{1,3}-[0-9]{1,3} ?",
+        ".{0,12}",
+    ];
+    let time = prop_oneof![
+        "([01][0-9]|2[0-3]):[0-5][0-9]",
+        " ?[0-9]{1,3}:[0-9]{1,3}(:[0-9]{2})? ?",
+        ".{0,8}",
+    ];
+    let zone = prop_oneof![
+        proptest::sample::select(vec![
+            "Europe/Berlin",
+            "America/New_York",
+            "Australia/Lord_Howe",
+            "Asia/Kolkata",
+            "UTC",
+            "Etc/GMT+12",
+            "europe/berlin",
+            "EST5EDT",
+            "Factory",
+            "",
+        ])
+        .prop_map(str::to_string),
+        "[A-Za-z_/+-]{0,20}",
+    ];
+    let accepted = std::cell::Cell::new(0);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(2000));
+    runner
+        .run(&(instant, date, time, zone), |(now, date, time, zone)| {
+            if aftercare::cli::check_datetime_args(&now, &date, &time, &zone) {
+                accepted.set(accepted.get() + 1);
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(accepted.get() > 0, "no generated arguments were accepted");
+    // The documented forms are accepted.
+    assert!(aftercare::cli::check_datetime_args(
+        "2026-11-25T20:00:00+01:00",
+        "2026-11-20",
+        "15:30",
+        "Europe/Berlin",
+    ));
+}
+
+/// The stored-value fuzz target's property (fuzz/fuzz_targets/stored_value_decode.rs) on
+/// damaged copies of real envelopes (truncated, a byte changed, a byte inserted) and on
+/// envelopes with other schema numbers and kinds: a value that round-trips, or a refusal.
+#[test]
+fn damaged_stored_values_are_refused_or_round_trip() {
+    use proptest::prelude::*;
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/stored_value_decode");
+    let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    seeds.sort();
+    assert!(seeds.len() >= 4, "the fuzz corpus seeds are missing");
+    for seed in &seeds {
+        aftercare::app::store::check_decode_value(seed);
+    }
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(1500));
+    runner
+        .run(
+            &(0..seeds.len(), any::<usize>(), any::<u8>(), 0u8..4, 0u32..4),
+            |(which, at, byte, how, schema)| {
+                let mut bytes = seeds[which].clone();
+                let at = at % bytes.len();
+                match how {
+                    0 => bytes.truncate(at),
+                    1 => bytes[at] = byte,
+                    2 => bytes.insert(at, byte),
+                    _ => {
+                        let text = String::from_utf8(bytes).unwrap();
+                        bytes = text
+                            .replacen("\"schema\":1", &format!("\"schema\":{schema}"), 1)
+                            .into_bytes();
+                    }
+                }
+                aftercare::app::store::check_decode_value(&bytes);
+                Ok(())
+            },
+        )
+        .unwrap();
+}

@@ -201,6 +201,301 @@ fn overwritten_bytes_recover_from_the_automatic_backup() {
     });
 }
 
+/// The files in `dir` whose names start with `prefix`.
+fn named(dir: &Path, prefix: &str) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .map(|e| e.path())
+        .collect()
+}
+
+/// One bit flipped in a digit of a value: still valid JSON, but a different number, which
+/// only the backup's checksum can tell.
+fn flip_a_digit(file: &Path) {
+    let mut bytes = std::fs::read(file).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let at = text
+        .find("\"walking_minutes\": 30")
+        .expect("a walking time in the backup")
+        + "\"walking_minutes\": ".len();
+    assert_eq!(bytes[at], b'3');
+    bytes[at] ^= 0x01; // '3' becomes '2'.
+    std::fs::write(file, bytes).unwrap();
+}
+
+fn truncate_half(file: &Path) {
+    let len = std::fs::metadata(file).unwrap().len();
+    let f = std::fs::OpenOptions::new().write(true).open(file).unwrap();
+    f.set_len(len / 2).unwrap();
+}
+
+fn zero(file: &Path) {
+    let len = std::fs::metadata(file).unwrap().len() as usize;
+    std::fs::write(file, vec![0u8; len]).unwrap();
+}
+
+/// A named way of damaging a file.
+type Damage = (&'static str, fn(&Path));
+
+/// A damaged automatic backup beside a sound store: every command still works and says so
+/// once, nothing in the store is lost, the damaged backup is kept aside and a good one is
+/// written at once.
+#[test]
+fn a_damaged_automatic_backup_is_kept_aside_and_written_again_from_the_store() {
+    let damages: [Damage; 3] = [
+        ("truncated", truncate_half),
+        ("zeroed", zero),
+        ("bit-flipped", flip_a_digit),
+    ];
+    for (name, damage) in damages {
+        let dir = tempfile::tempdir().unwrap();
+        seeded(dir.path());
+        let before = status_json(dir.path(), TZ, NOW);
+        let auto = dir.path().join("auto-backup.json");
+        damage(&auto);
+        assert!(
+            aftercare::platform::sled_store::read_auto_backup(dir.path()).is_err(),
+            "{name}: the damage is not detected"
+        );
+        let out = super::support::run(dir.path(), TZ, NOW, &["status", "--json"]);
+        assert!(out.status.success(), "{name}: status fails");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("warning: the automatic backup") && err.contains("kept aside"),
+            "{name}: {err}"
+        );
+        let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(status, before, "{name}: the store changed");
+        let fresh = aftercare::platform::sled_store::read_auto_backup(dir.path())
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .expect("a new automatic backup");
+        assert_eq!(fresh.snapshot.checkins.len(), 6, "{name}");
+        assert_eq!(
+            named(dir.path(), "auto-backup.damaged-").len(),
+            1,
+            "{name}: the damaged backup is kept"
+        );
+        // Repaired once: the next command says nothing.
+        let out = super::support::run(dir.path(), TZ, NOW, &["status"]);
+        assert!(out.status.success() && out.stderr.is_empty(), "{name}");
+        // And the new backup protects the store: damage it now, and recovery restores all.
+        zero(&dir.path().join("store").join("db"));
+        fails(dir.path(), TZ, NOW, &["status"], 3);
+        ok(dir.path(), TZ, NOW, &["recover"]);
+        assert_eq!(status_json(dir.path(), TZ, NOW), before, "{name}");
+    }
+}
+
+/// Store and automatic backup both damaged: the message says the backup is unusable and what
+/// to do; `recover` refuses clearly and deletes nothing; a backup file the patient kept then
+/// restores everything, with the damaged store kept aside.
+#[test]
+fn store_and_automatic_backup_both_damaged_restore_from_a_backup_file() {
+    let dir = tempfile::tempdir().unwrap();
+    seeded(dir.path());
+    let before = status_json(dir.path(), TZ, NOW);
+    let kept = dir.path().join("kept.json");
+    ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &["backup", "--out", kept.to_str().unwrap()],
+    );
+    zero(&dir.path().join("store").join("db"));
+    truncate_half(&dir.path().join("auto-backup.json"));
+
+    let err = fails(dir.path(), TZ, NOW, &["status"], 3);
+    assert!(err.contains("damaged"), "{err}");
+    assert!(err.contains("the automatic backup is unusable"), "{err}");
+    assert!(err.contains("aftercare restore --yes FILE"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    let err = fails(dir.path(), TZ, NOW, &["recover"], 1);
+    assert!(err.contains("aftercare restore --yes FILE"), "{err}");
+    assert!(
+        dir.path().join("store").join("db").exists(),
+        "recover deleted the store"
+    );
+
+    // A damaged file is refused before anything moves.
+    let bad = dir.path().join("bad.json");
+    std::fs::copy(&kept, &bad).unwrap();
+    flip_a_digit(&bad);
+    let err = fails(
+        dir.path(),
+        TZ,
+        NOW,
+        &["restore", "--yes", bad.to_str().unwrap()],
+        2,
+    );
+    assert!(
+        err.contains("checksum") && err.contains("nothing was changed"),
+        "{err}"
+    );
+    assert!(named(dir.path(), "store.damaged-").is_empty());
+
+    let err = fails(dir.path(), TZ, NOW, &["restore", kept.to_str().unwrap()], 2);
+    assert!(err.contains("--yes"), "{err}");
+    let out = ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &["restore", "--yes", kept.to_str().unwrap()],
+    );
+    assert!(out.contains("the damaged store is kept in"), "{out}");
+    assert_eq!(status_json(dir.path(), TZ, NOW), before);
+    assert_eq!(named(dir.path(), "store.damaged-").len(), 1);
+}
+
+/// Backup files the patient keeps, damaged in each way: `restore` refuses them with one line
+/// and exit 2 and changes nothing; a bit flip anywhere either is refused or restores exactly
+/// the same data (a flip in a key of a default field can be harmless), never different data.
+#[test]
+fn damaged_backup_files_are_refused_or_restore_exactly_the_same_data() {
+    let dir = tempfile::tempdir().unwrap();
+    seeded(dir.path());
+    let before = status_json(dir.path(), TZ, NOW);
+    let kept = dir.path().join("kept.json");
+    ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &["backup", "--out", kept.to_str().unwrap()],
+    );
+    let good = std::fs::read(&kept).unwrap();
+    let mut rng = Rng(7);
+    let mut refused = 0;
+    let mut cases: Vec<(String, Vec<u8>)> = vec![
+        ("truncated".into(), good[..good.len() / 2].to_vec()),
+        ("zeroed".into(), vec![0u8; good.len()]),
+        ("digit".into(), {
+            let f = dir.path().join("digit.json");
+            std::fs::write(&f, &good).unwrap();
+            flip_a_digit(&f);
+            std::fs::read(&f).unwrap()
+        }),
+    ];
+    for _ in 0..24 {
+        let at = rng.range(0, good.len() as u64) as usize;
+        let bit = rng.range(0, 8);
+        let mut bytes = good.clone();
+        bytes[at] ^= 1 << bit;
+        cases.push((format!("bit {bit} of byte {at}"), bytes));
+    }
+    for (name, bytes) in cases {
+        let file = dir.path().join("damaged.json");
+        std::fs::write(&file, &bytes).unwrap();
+        let out = super::support::run(
+            dir.path(),
+            TZ,
+            NOW,
+            &["restore", "--yes", file.to_str().unwrap()],
+        );
+        if out.status.success() {
+            // Accepted: it must hold exactly the same data.
+            let decoded = aftercare::domain::backup::decode(&bytes).unwrap();
+            let original = aftercare::domain::backup::decode(&good).unwrap();
+            assert_eq!(
+                decoded.snapshot.sessions, original.snapshot.sessions,
+                "{name}"
+            );
+            assert_eq!(
+                decoded.snapshot.checkins, original.snapshot.checkins,
+                "{name}"
+            );
+            assert_eq!(
+                decoded.snapshot.settings, original.snapshot.settings,
+                "{name}"
+            );
+        } else {
+            refused += 1;
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+            assert!(err.contains("nothing was changed"), "{name}: {err}");
+            assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        }
+        assert_eq!(
+            status_json(dir.path(), TZ, NOW),
+            before,
+            "{name} changed the store"
+        );
+    }
+    assert!(refused >= 3, "only {refused} damaged files were refused");
+}
+
+/// Two command-line processes on one data folder: while one writes, the other gets the
+/// clear message and exit 3 and writes nothing; the writer's acknowledged saves are all there.
+#[test]
+fn a_second_command_line_process_gets_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), NOW);
+    let mut writer = cmd(dir.path(), TZ, NOW)
+        .args([
+            "debug",
+            "write-checkins",
+            "--session",
+            "2026-11-20",
+            "--count",
+            "100000",
+            "--tag",
+            "first",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(writer.stdout.take().unwrap()).lines();
+    let first = lines.next().expect("the writer acknowledges").unwrap();
+    assert!(first.starts_with("ack first-0 "), "{first}");
+    for args in [
+        &["status"][..],
+        &[
+            "checkin",
+            "--date",
+            "2026-11-21",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+            "--note",
+            "second",
+        ][..],
+    ] {
+        let err = fails(dir.path(), TZ, NOW, args, 3);
+        assert!(
+            err.contains("already open in another copy of Aftercare"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    writer.kill().unwrap();
+    writer.wait().unwrap();
+    let acked: Vec<(String, String)> = std::iter::once(Ok(first))
+        .chain(lines)
+        .map_while(Result::ok)
+        .filter_map(|l| {
+            let p: Vec<&str> = l.split_whitespace().collect();
+            match p.as_slice() {
+                ["ack", note, date] => Some((note.to_string(), date.to_string())),
+                _ => None,
+            }
+        })
+        .collect();
+    assert_eq!(check_after_kill(dir.path(), &acked), Ok(0));
+    let snap = SledStore::open(dir.path(), Box::new(clock()))
+        .unwrap()
+        .load()
+        .unwrap();
+    assert!(
+        snap.checkins
+            .iter()
+            .all(|c| c.current.note != "second" && c.history.iter().all(|h| h.note != "second")),
+        "the refused process wrote"
+    );
+}
+
 #[test]
 fn deleted_store_is_not_silently_replaced_by_an_empty_one() {
     let dir = tempfile::tempdir().unwrap();
@@ -215,16 +510,76 @@ fn deleted_store_is_not_silently_replaced_by_an_empty_one() {
     );
 }
 
+/// What a crash loop found: the acknowledged check-ins, how many of them are missing, and
+/// whether the store opened and passed its integrity check after every kill.
+pub struct CrashReport {
+    pub acknowledged: usize,
+    pub lost: usize,
+    pub store_ok: bool,
+    /// The first failure, with its round and seed.
+    pub problem: Option<String>,
+}
+
+impl CrashReport {
+    /// The closing line of `scripts/crash-test`.
+    pub fn line(&self) -> String {
+        format!(
+            "acknowledged={} lost={} store_ok={}",
+            self.acknowledged, self.lost, self.store_ok
+        )
+    }
+}
+
+/// The integrity check after a kill: the store opens (every value decodes, the snapshot
+/// validates, its generation is not behind the automatic backup's), the automatic backup is
+/// whole (it is written atomically) and needed no repair. Returns how many of `acked` are
+/// missing (neither the current version nor in the history of their date).
+fn check_after_kill(dir: &Path, acked: &[(String, String)]) -> Result<usize, String> {
+    let store = SledStore::open(dir, Box::new(clock()))
+        .map_err(|e| format!("the store does not open: {e}"))?;
+    if let Some(notice) = store.notice() {
+        return Err(format!("the automatic backup needed repair: {notice}"));
+    }
+    let snap = store
+        .load()
+        .map_err(|e| format!("the store does not load: {e}"))?;
+    match aftercare::platform::sled_store::read_auto_backup(dir) {
+        Ok(Some(b)) if b.snapshot.generation <= snap.generation => {}
+        Ok(Some(b)) => {
+            return Err(format!(
+                "the automatic backup holds change {} but the store {}",
+                b.snapshot.generation, snap.generation
+            ))
+        }
+        Ok(None) => return Err("the automatic backup is missing".into()),
+        Err(e) => return Err(e),
+    }
+    Ok(acked
+        .iter()
+        .filter(|(note, date)| {
+            !snap.checkins.iter().any(|c| {
+                c.date.to_string() == *date
+                    && (c.current.note == *note || c.history.iter().any(|h| h.note == *note))
+            })
+        })
+        .count())
+}
+
 /// Crash loop: a child records check-ins and prints `ack TAG DATE` after each durable save;
-/// the parent SIGKILLs it at random moments. After every kill the store must open and pass
-/// its integrity check, and every acknowledged check-in must be there (as the current
-/// version or in the history). Returns (acknowledged, lost).
-pub fn crash_loop(rounds: u32, seed: u64) -> (usize, usize) {
+/// the parent SIGKILLs it at random moments. After every kill the store must pass
+/// [`check_after_kill`] and every acknowledged check-in must be there. Stops at the first
+/// failure and reports it instead of panicking, so `scripts/crash-test` can print its line.
+pub fn crash_loop(rounds: u32, seed: u64) -> CrashReport {
     let dir = tempfile::tempdir().unwrap();
     add_session(dir.path(), NOW);
     let mut rng = Rng(seed);
     let mut acked: Vec<(String, String)> = Vec::new();
-    let mut lost = 0;
+    let mut report = CrashReport {
+        acknowledged: 0,
+        lost: 0,
+        store_ok: true,
+        problem: None,
+    };
     for round in 0..rounds {
         let tag = format!("r{round}");
         let mut child = cmd(dir.path(), TZ, NOW)
@@ -258,32 +613,48 @@ pub fn crash_loop(rounds: u32, seed: u64) -> (usize, usize) {
                 acked.push((note.to_string(), date.to_string()));
             }
         }
-        let store = SledStore::open(dir.path(), Box::new(clock())).unwrap_or_else(|e| {
-            panic!("round {round} (seed {seed}): the store does not open: {e}")
-        });
-        let snap = store.load().unwrap();
-        lost = acked
-            .iter()
-            .filter(|(note, date)| {
-                !snap.checkins.iter().any(|c| {
-                    c.date.to_string() == *date
-                        && (c.current.note == *note || c.history.iter().any(|h| h.note == *note))
-                })
-            })
-            .count();
-        assert_eq!(
-            lost, 0,
-            "round {round} (seed {seed}): {lost} acknowledged check-in(s) lost"
-        );
+        report.acknowledged = acked.len();
+        match check_after_kill(dir.path(), &acked) {
+            Ok(0) => {}
+            Ok(lost) => {
+                report.lost = lost;
+                report.problem = Some(format!(
+                    "round {round} (seed {seed}): {lost} acknowledged check-in(s) lost"
+                ));
+                return report;
+            }
+            Err(e) => {
+                report.store_ok = false;
+                report.problem = Some(format!("round {round} (seed {seed}): {e}"));
+                return report;
+            }
+        }
+        if (round + 1) % 25 == 0 {
+            eprintln!(
+                "crash loop: {} rounds, {} acknowledged",
+                round + 1,
+                acked.len()
+            );
+        }
     }
-    // The CLI opens it too, with every date still there.
-    let status = status_json(dir.path(), TZ, NOW);
-    assert_eq!(status["sessions"][0]["id"], "2026-11-20");
-    (acked.len(), lost)
+    // The command line opens it too, with the session still there.
+    let out = super::support::run(dir.path(), TZ, NOW, &["status", "--json"]);
+    let status: Option<serde_json::Value> = serde_json::from_slice(&out.stdout).ok();
+    if !out.status.success()
+        || status.as_ref().map(|s| s["sessions"][0]["id"].clone())
+            != Some(serde_json::json!("2026-11-20"))
+    {
+        report.store_ok = false;
+        report.problem = Some(format!(
+            "after {rounds} rounds (seed {seed}), `status` fails: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    report
 }
 
-#[test]
-fn crash_loop_loses_nothing_acknowledged() {
+/// The seed of a crash loop: `AFTERCARE_CRASH_SEED`, else the time.
+fn crash_seed() -> u64 {
     let seed = std::env::var("AFTERCARE_CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -294,9 +665,36 @@ fn crash_loop_loses_nothing_acknowledged() {
                 .as_nanos() as u64
         });
     eprintln!("crash loop seed {seed} (set AFTERCARE_CRASH_SEED to repeat)");
-    let (acked, lost) = crash_loop(25, seed);
-    assert!(acked > 0, "the writer acknowledged nothing in 25 rounds");
-    assert_eq!(lost, 0);
+    seed
+}
+
+/// The short crash loop that CI runs.
+#[test]
+fn crash_loop_loses_nothing_acknowledged() {
+    let report = crash_loop(25, crash_seed());
+    assert!(report.store_ok && report.lost == 0, "{:?}", report.problem);
+    assert!(
+        report.acknowledged > 0,
+        "the writer acknowledged nothing in 25 rounds"
+    );
+}
+
+/// The long crash loop: `scripts/crash-test N` runs it with `AFTERCARE_CRASH_ROUNDS=N`
+/// (default 200) and prints its last line.
+#[test]
+#[ignore = "the long run, minutes: scripts/crash-test N"]
+fn crash_test_rounds() {
+    let rounds = std::env::var("AFTERCARE_CRASH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let report = crash_loop(rounds, crash_seed());
+    if let Some(problem) = &report.problem {
+        eprintln!("crash loop: {problem}");
+    }
+    println!("{}", report.line());
+    assert!(report.store_ok && report.lost == 0, "{:?}", report.problem);
+    assert!(report.acknowledged > 0, "the writer acknowledged nothing");
 }
 
 /// Measures what makes a save durable: sled's flush ends with `sync_file_range` on Linux, so
@@ -361,4 +759,156 @@ fn a_save_is_fdatasynced_before_it_is_acknowledged() {
     );
     let backup = find("fsync(", "auto-backup.json").expect("the automatic backup is fsynced");
     assert!(backup < ack);
+}
+
+/// A small tmpfs of its own, unmounted on drop. Mounting needs root (CAP_SYS_ADMIN), as
+/// `scripts/test` and CI run; without it the test fails and says so rather than skipping.
+struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    fn mount(size: &str) -> Tmpfs {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o"])
+            .arg(format!("size={size},mode=0700"))
+            .arg("tmpfs")
+            .arg(dir.path())
+            .output()
+            .expect("mount runs");
+        assert!(
+            out.status.success(),
+            "the full-disk test mounts a small tmpfs and needs root (CAP_SYS_ADMIN): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmpfs { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Fills the file system with `filler` until at most `keep` bytes are left.
+    fn fill(&self, keep: u64) {
+        use std::io::Write;
+        let filler = self.path().join("filler");
+        let _ = std::fs::remove_file(&filler);
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 4096];
+        loop {
+            let free = free_bytes(self.path());
+            if free <= keep {
+                break;
+            }
+            let n = (free - keep).min(chunk.len() as u64) as usize;
+            if f.write_all(&chunk[..n]).is_err() {
+                break;
+            }
+        }
+        f.sync_all().ok();
+    }
+
+    fn free(&self) {
+        let _ = std::fs::remove_file(self.path().join("filler"));
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// Free bytes of the file system holding `path`, from `df`.
+fn free_bytes(path: &Path) -> u64 {
+    let out = std::process::Command::new("df")
+        .args(["-B1", "--output=avail"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse().ok())
+        .expect("df prints the free bytes")
+}
+
+/// A full disk while saving, on a real (tmpfs) file system: the writer's saves are
+/// acknowledged until the disk fills, then it stops with one clear line and exit 3; a
+/// command on a disk with no room at all says the same; once space is freed the store opens
+/// and passes its integrity check, every acknowledged check-in is there and nothing
+/// half-written is left (no temporary backup file).
+#[test]
+fn a_full_disk_while_saving_is_a_clear_error_and_loses_nothing_acknowledged() {
+    let fs = Tmpfs::mount("4m");
+    let dir = fs.path().join("data");
+    add_session(&dir, NOW);
+    let mut acked: Vec<(String, String)> = Vec::new();
+    let mut refusals = 0;
+    // Room for a few hundred saves into sled's current log segment, room for none, and room
+    // for nothing at all (sled writes when it opens).
+    for (round, keep) in [700u64 << 10, 64 << 10, 0].into_iter().enumerate() {
+        fs.fill(keep);
+        let tag = format!("full{round}");
+        let out = cmd(&dir, TZ, NOW)
+            .args([
+                "debug",
+                "write-checkins",
+                "--session",
+                "2026-11-20",
+                "--count",
+                "100000",
+                "--tag",
+                &tag,
+            ])
+            .output()
+            .unwrap();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            if let ["ack", note, date] = line.split_whitespace().collect::<Vec<_>>().as_slice() {
+                acked.push((note.to_string(), date.to_string()));
+            }
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = err.lines().last().unwrap_or_default();
+        assert_eq!(out.status.code(), Some(3), "keep {keep}: {err}");
+        assert_eq!(
+            last, "aftercare: the disk is full: nothing was saved (free some space and try again)",
+            "keep {keep}"
+        );
+        refusals += 1;
+        assert!(
+            !std::fs::read_dir(&dir)
+                .unwrap()
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".tmp")),
+            "keep {keep}: a temporary file was left behind"
+        );
+    }
+    assert_eq!(refusals, 3);
+    assert!(
+        acked.len() > 10,
+        "the first round saved only {}",
+        acked.len()
+    );
+    let err = fails(&dir, TZ, NOW, &["status"], 3);
+    assert!(err.contains("the disk is full"), "{err}");
+    fs.free();
+    assert_eq!(check_after_kill(&dir, &acked), Ok(0));
+    ok(
+        &dir,
+        TZ,
+        NOW,
+        &[
+            "checkin",
+            "--date",
+            "2026-11-27",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+        ],
+    );
 }
