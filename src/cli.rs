@@ -271,6 +271,26 @@ pub enum DebugCommand {
         #[arg(long, default_value = "w")]
         tag: String,
     },
+    /// Fill an empty data folder with YEARS of history (a session every 15 days, every date
+    /// checked in, past reminders delivered), the latest session ending four days before now.
+    SeedHistory {
+        #[arg(long)]
+        years: u32,
+    },
+    /// Benchmark: ROUNDS durable check-in saves beside the floor (the same bytes appended to a
+    /// file and fsynced); prints `save_median_us=S floor_median_us=F`.
+    BenchSave {
+        #[arg(long, default_value_t = 200)]
+        rounds: u32,
+    },
+    /// Benchmark: open the store and build Today, in turn with the data folder and OTHER,
+    /// ROUNDS times each; prints `open_median_us=A other_median_us=B`.
+    BenchOpen {
+        #[arg(long)]
+        other: PathBuf,
+        #[arg(long, default_value_t = 30)]
+        rounds: u32,
+    },
 }
 
 /// The property the command-line fuzz target and its test check: `--now`, `--date`,
@@ -671,6 +691,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     if let Command::Remind { wait_for_click } = command {
         return remind(&dir, clock, cli.now, wait_for_click);
     }
+    if let Command::Debug(debug) = &command {
+        if let Some(outcome) = bench(debug, &dir, clock)? {
+            return Ok(outcome);
+        }
+    }
     let store = match (SledStore::open(&dir, Box::new(clock)), &command) {
         (Ok(store), _) => store,
         (Err(StoreError::Damaged { .. }), Command::Restore { file, yes }) => {
@@ -974,6 +999,12 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         }
         // Handled above, before the (damaged) store is opened.
         Command::Recover => {}
+        // The benchmark commands ran above, before the store was opened here.
+        Command::Debug(
+            DebugCommand::SeedHistory { .. }
+            | DebugCommand::BenchSave { .. }
+            | DebugCommand::BenchOpen { .. },
+        ) => {}
         Command::Checklist { session, done } => {
             let s = app.mark_checklist(&session, &done)?;
             let open: Vec<&str> = s.checklist.open_items().iter().map(|i| i.label()).collect();
@@ -1027,6 +1058,41 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         eprintln!("aftercare: warning: {problem}");
     }
     Ok(Outcome::Done)
+}
+
+/// The benchmark commands, which open the store themselves; `None` for the other debug
+/// commands.
+fn bench(
+    debug: &DebugCommand,
+    dir: &std::path::Path,
+    clock: RunClock,
+) -> Result<Option<Outcome>, Failure> {
+    let us = |d: std::time::Duration| d.as_micros();
+    match debug {
+        DebugCommand::WriteCheckins { .. } => return Ok(None),
+        DebugCommand::SeedHistory { years } => {
+            let mut store = SledStore::open(dir, Box::new(clock))?;
+            let snap = crate::bench::seed_history(&mut store, clock.now(), clock.zone(), *years)
+                .map_err(Failure::invalid)?;
+            println!(
+                "Seeded {} sessions, {} check-ins and {} delivered reminders",
+                snap.sessions.len(),
+                snap.checkins.len(),
+                snap.deliveries.len()
+            );
+        }
+        DebugCommand::BenchSave { rounds } => {
+            let (save, floor) =
+                crate::bench::durable_saves(dir, clock, *rounds).map_err(Failure::invalid)?;
+            println!("save_median_us={} floor_median_us={}", us(save), us(floor));
+        }
+        DebugCommand::BenchOpen { other, rounds } => {
+            let (a, b) = crate::bench::open_side_by_side(dir, other, clock, *rounds)
+                .map_err(Failure::invalid)?;
+            println!("open_median_us={} other_median_us={}", us(a), us(b));
+        }
+    }
+    Ok(Some(Outcome::Done))
 }
 
 fn state_of(status: &Status, session: &str, date: NaiveDate) -> &'static str {

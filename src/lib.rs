@@ -4,6 +4,7 @@
 //! implements; `domain` is pure. See ARCHITECTURE.md.
 
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod domain;
 pub mod platform;
