@@ -4,7 +4,9 @@
 //! Reading validates the whole file before anything is replaced; a truncated, foreign or
 //! newer-version file is refused with a message that says which. A CRC-32 of the content
 //! (`checksum`) catches a changed byte that still reads as valid JSON, such as a flipped bit
-//! in a number; files without one (written before it was added) are still read.
+//! in a number; files without one (written before it was added) are still read. The checksum
+//! covers the file's own content as written, not the snapshot it becomes after migration, so
+//! a field added later (with a default) never makes an older checksummed backup look damaged.
 //! Pure: bytes in, bytes out.
 
 use crate::domain::checkin::CheckInRecord;
@@ -71,11 +73,13 @@ struct BackupFile {
     checksum: Option<String>,
 }
 
-/// The checksum of a backup's content: CRC-32 of the compact JSON of its creation instant
-/// and snapshot. The types hold no maps and no floats, so the same snapshot always gives the
-/// same bytes, and a decoded snapshot gives the bytes it was encoded from.
-fn checksum(snapshot: &Snapshot, created_at: DateTime<FixedOffset>) -> Result<String, String> {
-    let bytes = serde_json::to_vec(&(created_at, snapshot))
+/// The checksum of a backup's content: CRC-32 of the compact JSON of its `created_at` and
+/// `data` values exactly as they stand in the file (keys in file order: serde_json keeps it),
+/// before any migration. A reader checks the bytes the writer summed, whatever the current
+/// `Snapshot` type adds or defaults. The writer passes `serde_json::to_value` of what it
+/// writes; the types hold no maps and no floats, so the values read back are the same.
+fn checksum(created_at: &serde_json::Value, data: &serde_json::Value) -> Result<String, String> {
+    let bytes = serde_json::to_vec(&(created_at, data))
         .map_err(|e| format!("cannot encode the backup: {e}"))?;
     Ok(format!("crc32:{:08x}", crc32fast::hash(&bytes)))
 }
@@ -84,12 +88,15 @@ fn checksum(snapshot: &Snapshot, created_at: DateTime<FixedOffset>) -> Result<St
 pub fn encode(snapshot: &Snapshot, created_at: DateTime<FixedOffset>) -> Result<Vec<u8>, String> {
     let data =
         serde_json::to_value(snapshot).map_err(|e| format!("cannot encode the backup: {e}"))?;
+    let stamp =
+        serde_json::to_value(created_at).map_err(|e| format!("cannot encode the backup: {e}"))?;
+    let checksum = Some(checksum(&stamp, &data)?);
     let file = BackupFile {
         format: BACKUP_FORMAT.into(),
         version: BACKUP_VERSION,
         created_at,
         data,
-        checksum: Some(checksum(snapshot, created_at)?),
+        checksum,
     };
     let mut bytes =
         serde_json::to_vec_pretty(&file).map_err(|e| format!("cannot encode the backup: {e}"))?;
@@ -127,17 +134,24 @@ pub fn decode(bytes: &[u8]) -> Result<Backup, String> {
             "the backup was made by a newer Aftercare (format version {version}; this one reads up to {BACKUP_VERSION}): update the app, then restore"
         ));
     }
+    // `created_at` as the file has it: the parsed instant may print differently.
+    let stamp = head
+        .get("created_at")
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
     let file: BackupFile =
         serde_json::from_value(head).map_err(|e| format!("the backup is damaged: {e}"))?;
+    let sum = match &file.checksum {
+        Some(_) => Some(checksum(&stamp, &file.data)?),
+        None => None,
+    };
     let snapshot = migrate(version as u32, file.data)?;
     validate(&snapshot)?;
-    if let Some(expected) = &file.checksum {
-        if *expected != checksum(&snapshot, file.created_at)? {
-            return Err(
-                "the backup is damaged: its content does not match its checksum (a byte changed after it was written)"
-                    .into(),
-            );
-        }
+    if sum != file.checksum {
+        return Err(
+            "the backup is damaged: its content does not match its checksum (a byte changed after it was written)"
+                .into(),
+        );
     }
     Ok(Backup {
         created_at: file.created_at,
@@ -211,5 +225,58 @@ pub fn check_decode(bytes: &[u8]) {
             );
         }
         Err(message) => assert!(!message.trim().is_empty(), "a refusal without a message"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-11-15T10:00:00+01:00").expect("an instant")
+    }
+
+    fn small() -> Snapshot {
+        Snapshot {
+            generation: 3,
+            ..Snapshot::default()
+        }
+    }
+
+    /// Regression: the checksum was taken over the snapshot after migration, with the
+    /// defaults of later fields filled in, so this file was refused as damaged.
+    #[test]
+    fn a_checksummed_backup_missing_fields_added_later_still_imports() {
+        let mut file: serde_json::Value =
+            serde_json::from_slice(&encode(&small(), at()).expect("encodes")).expect("JSON");
+        let data = file["data"].as_object_mut().expect("an object");
+        data.remove("settings");
+        data.remove("deliveries");
+        let sum = checksum(&file["created_at"], &file["data"]).expect("sums");
+        file["checksum"] = sum.into();
+        let bytes = serde_json::to_vec_pretty(&file).expect("JSON");
+        let read = decode(&bytes).expect("an older checksummed backup reads");
+        assert_eq!(read.snapshot, small());
+        assert_eq!(read.created_at, at());
+    }
+
+    /// Files written before the checksum moved to the file's content keep their sums: the
+    /// content written is the typed values' JSON. A change that reads as the same snapshot
+    /// (a key of a field with a default) is now refused too: the file is not what was written.
+    #[test]
+    fn the_checksum_covers_the_file_as_written() {
+        let bytes = encode(&small(), at()).expect("encodes");
+        let file: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+        let typed = serde_json::to_vec(&(at(), small())).expect("JSON");
+        assert_eq!(
+            file["checksum"],
+            format!("crc32:{:08x}", crc32fast::hash(&typed))
+        );
+        assert_eq!(decode(&bytes).expect("reads").snapshot, small());
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        let renamed = text.replacen("\"morning_time\"", "\"morninG_time\"", 1);
+        assert_ne!(renamed, text);
+        let refused = decode(renamed.as_bytes()).expect_err("a changed file");
+        assert!(refused.contains("checksum"), "{refused}");
     }
 }

@@ -469,7 +469,11 @@ catalogue! {
     settings_data => "Your data", "Sus datos";
     backup_save => "Save a backup file", "Guardar una copia de seguridad";
     restore_pick => "Restore from a backup file", "Restaurar desde una copia";
-    restore_preview => "This backup has {sessions} sessions and {checkins} check-ins. Restoring replaces what is here now ({cur_sessions} sessions, {cur_checkins} check-ins).", "Esta copia tiene {sessions} sesiones y {checkins} registros. Restaurar sustituye lo que hay ahora ({cur_sessions} sesiones, {cur_checkins} registros).";
+    restore_preview => "This backup was made on {date} at {time}. Restoring it replaces everything here now:", "Esta copia se hizo el {date} a las {time}. Restaurarla sustituye todo lo que hay ahora:";
+    restore_sessions => "Sessions: {now} here now, {then} in the backup", "Sesiones: {now} ahora, {then} en la copia";
+    restore_checkins => "Check-ins: {now} here now, {then} in the backup", "Registros: {now} ahora, {then} en la copia";
+    restore_photos => "Photo entries: {now} here now, {then} in the backup (a backup holds the entries, not the images)", "Fotos registradas: {now} ahora, {then} en la copia (la copia guarda los registros, no las imágenes)";
+    restore_settings => "Your settings (reminder times, quiet hours, language, clock) and the log of reminders already shown are replaced by the backup's.", "Sus ajustes (horas de los avisos, horas de silencio, idioma, reloj) y el registro de avisos ya mostrados se sustituyen por los de la copia.";
     restore_confirm => "Replace with this backup", "Sustituir por esta copia";
     restore_done => "Backup restored.", "Copia restaurada.";
     delete_all => "Delete all my data", "Borrar todos mis datos";

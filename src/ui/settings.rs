@@ -300,13 +300,22 @@ pub fn SettingsScreen() -> Element {
             }
             if let Some(p) = pending {
                 div { class: "confirm", role: "alertdialog", aria_labelledby: "restore-text",
+                    aria_describedby: "restore-what",
                     p { id: "restore-text",
                         {fill(t.restore_preview, &[
-                            ("sessions", &p.0.incoming.snapshot.sessions.len().to_string()),
-                            ("checkins", &p.0.incoming.snapshot.checkins.len().to_string()),
-                            ("cur_sessions", &p.0.current.sessions.len().to_string()),
-                            ("cur_checkins", &p.0.current.checkins.len().to_string()),
+                            ("date", &locale.date_long(p.0.incoming.created_at.date_naive())),
+                            ("time", &locale.time(p.0.incoming.created_at.time())),
                         ])}
+                    }
+                    ul { id: "restore-what",
+                        for (template, now, then) in [
+                            (t.restore_sessions, p.0.current.sessions.len(), p.0.incoming.snapshot.sessions.len()),
+                            (t.restore_checkins, p.0.current.checkins.len(), p.0.incoming.snapshot.checkins.len()),
+                            (t.restore_photos, p.0.current.photos.len(), p.0.incoming.snapshot.photos.len()),
+                        ] {
+                            li { {fill(template, &[("now", &now.to_string()), ("then", &then.to_string())])} }
+                        }
+                        li { "{t.restore_settings}" }
                     }
                     div { class: "row",
                         button { id: "restore-confirm", class: "primary", onclick: {

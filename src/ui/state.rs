@@ -524,9 +524,11 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                     Ok(())
                 }
                 Intent::PreviewRestore(path) => {
-                    read_chosen(&path).and_then(|bytes| preview_restore(app, state, &bytes))
+                    preview_restore(app, state, read_chosen(&path).as_deref())
                 }
-                Intent::PreviewRestoreBytes(bytes) => preview_restore(app, state, &bytes),
+                Intent::PreviewRestoreBytes(bytes) => {
+                    preview_restore(app, state, Ok(bytes.as_slice()))
+                }
                 Intent::ConfirmRestore => match state.pending_restore.take() {
                     Some(PendingRestore(preview)) => app
                         .restore(preview)
@@ -613,12 +615,16 @@ fn open_reminder<S: crate::app::Store, C: crate::app::Clock>(
     Ok(())
 }
 
-/// Checks a backup's bytes and shows what restoring it would replace, for confirmation.
+/// Checks a backup's bytes and shows what restoring it would replace, for confirmation. A
+/// file that cannot be read or is refused also withdraws an earlier file's confirmation, so
+/// that "Replace" never restores a file other than the one just chosen.
 fn preview_restore<S: crate::app::Store, C: crate::app::Clock>(
     app: &crate::app::Aftercare<S, C>,
     state: &mut UiState,
-    bytes: &[u8],
+    bytes: Result<&[u8], &String>,
 ) -> Result<(), String> {
+    state.pending_restore = None;
+    let bytes = bytes.map_err(String::clone)?;
     let preview = app.preview_restore(bytes).map_err(|e| e.to_string())?;
     state.banner = None;
     state.pending_restore = Some(PendingRestore(preview));

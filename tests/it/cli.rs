@@ -2,7 +2,7 @@
 //! data folder, `--now` fixing the clock.
 
 use super::support::{bin, fails, ok, run, status_json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const TZ: &str = "Europe/Berlin";
 const NOW: &str = "2026-11-25T20:30:00+01:00";
@@ -465,6 +465,218 @@ fn backup_and_restore_round_trip_and_refuse_bad_files() {
             before,
             "{name} changed the store"
         );
+    }
+}
+
+/// A backup file kept from an earlier version (see tests/fixtures/README.md).
+fn old_backup(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Everything in the store of `dir`, as today's backup writes it.
+fn backed_up(dir: &Path) -> serde_json::Value {
+    let file = dir.join("check.json");
+    ok(dir, TZ, NOW, &["backup", "--out", file.to_str().unwrap()]);
+    serde_json::from_slice(&std::fs::read(&file).unwrap()).expect("a backup is JSON")
+}
+
+/// The current answer of the check-in of `date`.
+fn checkin_of<'a>(store: &'a serde_json::Value, date: &str) -> &'a serde_json::Value {
+    store["data"]["checkins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["date"] == date)
+        .unwrap_or_else(|| panic!("no check-in for {date} in {store}"))
+}
+
+/// What a backup kept from an earlier version holds.
+struct OldBackup {
+    file: &'static str,
+    /// What `restore` says.
+    said: &'static str,
+    sessions: &'static [&'static str],
+    checkin_time: &'static str,
+    language: Option<&'static str>,
+    /// The delivery log: (reminder id, state).
+    deliveries: &'static [(&'static str, &'static str)],
+}
+
+/// Backups written by earlier versions (without the checksum, the delivery log or later
+/// settings; keys sorted before `preserve_order`) restore through the command line into an
+/// empty data folder, with every session, check-in, setting and delivery they hold.
+#[test]
+fn backups_written_by_older_versions_restore_through_the_cli() {
+    let cases = [
+        OldBackup {
+            file: "backup-v1-1acf1b6-foundation.json",
+            said: "Restored 1 session(s), 3 check-in(s) (0 earlier version(s)) from",
+            sessions: &["2026-11-10"],
+            checkin_time: "19:30:00",
+            language: Some("es"),
+            deliveries: &[],
+        },
+        OldBackup {
+            file: "backup-v1-19fbb45-delivery-log.json",
+            said: "Restored 2 session(s), 4 check-in(s) (1 earlier version(s)) from",
+            sessions: &["2026-11-10", "2026-12-08"],
+            checkin_time: "20:00:00",
+            language: None,
+            deliveries: &[("checkin:2026-11-10:2026-11-14", "opened")],
+        },
+        OldBackup {
+            file: "backup-v1-a312e40-before-checksum.json",
+            said: "Restored 2 session(s), 4 check-in(s) (1 earlier version(s)) from",
+            sessions: &["2026-11-10", "2026-12-08"],
+            checkin_time: "20:00:00",
+            language: None,
+            deliveries: &[],
+        },
+    ];
+    for OldBackup {
+        file: name,
+        said,
+        sessions,
+        checkin_time,
+        language,
+        deliveries,
+    } in cases
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let file = old_backup(name);
+        let out = ok(dir.path(), TZ, NOW, &["restore", file.to_str().unwrap()]);
+        assert!(out.contains(said), "{name}: {out}");
+
+        let status = status_json(dir.path(), TZ, NOW);
+        let ids: Vec<&str> = status["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, *sessions, "{name}: {status}");
+
+        let store = backed_up(dir.path());
+        let data = &store["data"];
+        let first = &data["sessions"][0];
+        assert_eq!(first["tz"], "Europe/Berlin", "{name}");
+        assert_eq!(first["end_time"], "14:30:00", "{name}");
+        assert_eq!(first["areas"][1], "right-knee", "{name}");
+        assert_eq!(first["clinic"]["name"], "Clínica Vena Sana", "{name}");
+        assert_eq!(first["note"], "Bring stockings — talla M; Ωμέγα", "{name}");
+        assert_eq!(first["plan"]["phases"][1]["wear"], "daytime", "{name}");
+
+        let day1 = checkin_of(&store, "2026-11-10");
+        assert_eq!(day1["current"]["note"], "Felt fine; ça va ✓", "{name}");
+        assert_eq!(day1["current"]["walking_minutes"], 30, "{name}");
+        let day2 = checkin_of(&store, "2026-11-11");
+        assert_eq!(day2["current"]["day"]["minutes"], 20, "{name}");
+        assert_eq!(day2["current"]["day"]["reason"], "shower", "{name}");
+        assert_eq!(
+            day2["current"]["symptoms"],
+            serde_json::json!(["bruising", "itching"]),
+            "{name}"
+        );
+        let day3 = checkin_of(&store, "2026-11-12");
+        assert_eq!(
+            day3["current"]["symptoms"][0], "one-leg-pain-swelling",
+            "{name}"
+        );
+        assert_eq!(day3["current"]["late"], true, "{name}");
+        if sessions.len() > 1 {
+            let day4 = checkin_of(&store, "2026-11-13");
+            assert_eq!(
+                day4["history"][0]["recorded_at"],
+                "2026-11-13T21:00:00+01:00"
+            );
+            assert_eq!(day4["current"]["day"]["reason"], "itching", "{name}");
+        }
+
+        let settings = &data["settings"];
+        assert_eq!(settings["checkin_time"], checkin_time, "{name}");
+        assert_eq!(settings["language"].as_str(), language, "{name}");
+        // Added after the foundation: its default.
+        assert_eq!(settings["morning_time"], "08:00:00", "{name}");
+
+        let log: Vec<(&str, &str)> = data["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["id"].as_str().unwrap(), d["state"].as_str().unwrap()))
+            .collect();
+        assert_eq!(log, *deliveries, "{name}");
+    }
+}
+
+/// Regression: the checksum was computed over the snapshot after `migrate` had read it, with
+/// the defaults of fields added since filled in. A checksummed version-1 file without such a
+/// field (`deliveries`, `settings.morning_time`, or `settings` altogether) then summed
+/// differently from what its writer summed, and was refused as damaged. The checksum now
+/// covers the file's own `created_at` and `data`.
+#[test]
+fn a_checksummed_backup_missing_fields_added_later_still_imports() {
+    let crc = |bytes: &[u8]| format!("crc32:{:08x}", crc32fast::hash(bytes));
+    let old: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(old_backup("backup-v1-1acf1b6-foundation.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(old["data"].get("deliveries").is_none());
+    assert!(old["data"]["settings"].get("morning_time").is_none());
+    let mut without_settings = old.clone();
+    without_settings["data"]
+        .as_object_mut()
+        .unwrap()
+        .remove("settings");
+    let work = tempfile::tempdir().unwrap();
+    for (name, mut file, language) in [
+        ("foundation", old, serde_json::json!("es")),
+        ("no-settings", without_settings, serde_json::Value::Null),
+    ] {
+        // The sum over the file's own content, as its writer would have made it.
+        let sum = crc(&serde_json::to_vec(&(&file["created_at"], &file["data"])).unwrap());
+        // What the old code compared it with: the snapshot as read, defaults filled in.
+        let read = aftercare::domain::backup::decode(&serde_json::to_vec(&file).unwrap()).unwrap();
+        let as_read = crc(&serde_json::to_vec(&(read.created_at, &read.snapshot)).unwrap());
+        assert_ne!(sum, as_read, "{name}: the case does not show the bug");
+        file["checksum"] = sum.into();
+        let text = serde_json::to_string_pretty(&file).unwrap();
+        let path = work.path().join(format!("{name}.json"));
+        std::fs::write(&path, &text).unwrap();
+
+        let dir = tempfile::tempdir().unwrap();
+        let out = ok(dir.path(), TZ, NOW, &["restore", path.to_str().unwrap()]);
+        assert!(
+            out.contains("Restored 1 session(s), 3 check-in(s)"),
+            "{name}: {out}"
+        );
+        let store = backed_up(dir.path());
+        assert_eq!(store["data"]["settings"]["language"], language, "{name}");
+        assert_eq!(store["data"]["settings"]["morning_time"], "08:00:00");
+        assert_eq!(
+            checkin_of(&store, "2026-11-12")["current"]["note"],
+            "Right calf warm, called the clinic"
+        );
+
+        // The checksum still does its job on such a file: a changed number is refused.
+        let changed = text.replacen("\"walking_minutes\": 30", "\"walking_minutes\": 31", 1);
+        assert_ne!(changed, text);
+        let path = work.path().join(format!("{name}-changed.json"));
+        std::fs::write(&path, changed).unwrap();
+        let other = tempfile::tempdir().unwrap();
+        let err = fails(
+            other.path(),
+            TZ,
+            NOW,
+            &["restore", path.to_str().unwrap()],
+            2,
+        );
+        assert!(err.contains("checksum"), "{name}: {err}");
+        assert!(status_json(other.path(), TZ, NOW)["sessions"]
+            .as_array()
+            .unwrap()
+            .is_empty());
     }
 }
 

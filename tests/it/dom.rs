@@ -281,6 +281,32 @@ impl Page {
         }
     }
 
+    /// Chooses the file at `path` in the file input with this `id`: its `change` event as the
+    /// desktop webview sends it, with the file's path (the app reads the file itself).
+    pub fn choose_file(&mut self, id: &str, path: &Path) {
+        use dioxus_html::{SerializedFileData, SerializedFormObject};
+        let file = SerializedFileData {
+            path: path.to_path_buf(),
+            size: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            last_modified: 0,
+            content_type: Some("application/json".into()),
+            contents: None,
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let data = SerializedFormData::new(
+            name,
+            vec![SerializedFormObject {
+                key: id.to_string(),
+                text: None,
+                file: Some(file),
+            }],
+        );
+        self.fire(id, "change", PlatformEventData::new(Box::new(data)));
+    }
+
     /// Submits the form with this `id`.
     pub fn submit(&mut self, id: &str) {
         self.fire(id, "submit", Self::form_event(""));

@@ -351,7 +351,7 @@ fn store_and_automatic_backup_both_damaged_restore_from_a_backup_file() {
 
 /// Backup files the patient keeps, damaged in each way: `restore` refuses them with one line
 /// and exit 2 and changes nothing; a bit flip anywhere either is refused or restores exactly
-/// the same data (a flip in a key of a default field can be harmless), never different data.
+/// the same data (a flip in the checksum's own key is harmless), never different data.
 #[test]
 fn damaged_backup_files_are_refused_or_restore_exactly_the_same_data() {
     let dir = tempfile::tempdir().unwrap();

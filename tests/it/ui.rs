@@ -557,6 +557,127 @@ fn backup_delete_all_and_restore_from_settings() {
     assert_eq!(back["sessions"].as_array().unwrap().len(), 1, "{back}");
 }
 
+/// Restore from Settings as a patient does it: choosing a backup file shows what restoring
+/// it would replace and asks; Cancel changes nothing; a newer-version or cut-off file gets a
+/// banner that says why, withdraws the question and changes nothing; Replace restores.
+#[test]
+fn restore_shows_what_it_replaces_asks_and_refuses_newer_or_cut_off_files() {
+    let dir = seeded();
+    checkin(
+        dir.path(),
+        "2026-11-21T20:00:00+01:00",
+        &["--date", "2026-11-21", "--day", "worn", "--night", "worn"],
+    );
+    // A backup from another device: two sessions, four check-ins, three photo entries.
+    let other = tempfile::tempdir().unwrap();
+    super::export::fixture(other.path());
+    with_photos(other.path());
+    let file = dir.path().join("from-the-old-phone.json");
+    ok(
+        other.path(),
+        TZ,
+        "2027-02-10T12:05:00+01:00",
+        &["backup", "--out", file.to_str().unwrap()],
+    );
+    let good = std::fs::read(&file).unwrap();
+    let text = String::from_utf8(good.clone()).unwrap();
+    let newer = dir.path().join("newer.json");
+    std::fs::write(
+        &newer,
+        text.replacen("\"version\": 1,", "\"version\": 2,", 1),
+    )
+    .unwrap();
+    let cut = dir.path().join("cut-off.json");
+    std::fs::write(&cut, &good[..good.len() * 2 / 3]).unwrap();
+    let question = [
+        "This backup was made on Wednesday, 10 February 2027 at 12:05. Restoring it replaces everything here now:",
+        "Sessions: 1 here now, 2 in the backup",
+        "Check-ins: 1 here now, 4 in the backup",
+        "Photo entries: 0 here now, 3 in the backup (a backup holds the entries, not the images)",
+        "Your settings (reminder times, quiet hours, language, clock) and the log of reminders already shown are replaced by the backup's.",
+        "Replace with this backup",
+    ];
+
+    let mut p = page(dir.path(), "2026-11-22T20:30:00+01:00", "en-GB");
+    p.click("nav-settings");
+    p.choose_file("restore-file", &file);
+    assert_has(&p.text(), &question);
+
+    // Cancel: the question goes, nothing changed.
+    p.click("restore-cancel");
+    assert!(
+        !p.text().contains("Replace with this backup"),
+        "{}",
+        p.text()
+    );
+    assert!(!p.text().contains("Photo entries:"), "{}", p.text());
+    p.click("nav-today");
+    assert_has(&p.text(), &["Day 3 of 14"]);
+
+    // A newer version's file and a cut-off one: a banner that says why, no question (not
+    // even the one a good file asked just before), nothing changed.
+    p.click("nav-settings");
+    for (bad, why) in [
+        (
+            &newer,
+            "That did not work: the backup was made by a newer Aftercare (format version 2; this one reads up to 1): update the app, then restore. Nothing was changed.",
+        ),
+        (
+            &cut,
+            "That did not work: the backup file is incomplete (it ends too early): it may have been cut off while copying. Nothing was changed.",
+        ),
+    ] {
+        p.choose_file("restore-file", &file);
+        assert_has(&p.text(), &question);
+        p.choose_file("restore-file", bad);
+        assert_has(&p.text(), &[why]);
+        assert!(!p.text().contains("Replace with this backup"), "{}", p.text());
+        assert!(!p.text().contains("Photo entries:"), "{}", p.text());
+    }
+    p.click("nav-today");
+    assert_has(&p.text(), &["Day 3 of 14"]);
+
+    // Replace: the backup's data is what the app shows.
+    p.click("nav-settings");
+    p.choose_file("restore-file", &file);
+    p.click("restore-confirm");
+    assert_has(&p.text(), &["Backup restored."]);
+    assert!(
+        !p.text().contains("Replace with this backup"),
+        "{}",
+        p.text()
+    );
+    p.click("nav-today");
+    let today = p.text();
+    assert_has(&today, &["Day 13 of 14"]);
+    assert!(!today.contains("Day 3 of 14"), "{today}");
+    drop(p);
+    let restored = stored(dir.path());
+    let backup = aftercare::domain::backup::decode(&good).unwrap().snapshot;
+    assert_eq!(restored.sessions, backup.sessions);
+    assert_eq!(restored.checkins, backup.checkins);
+    assert_eq!(restored.photos, backup.photos);
+    assert_eq!(restored.settings, backup.settings);
+    assert_eq!(restored.photos.len(), 3);
+
+    // The same question in Spanish.
+    let mut p = page(dir.path(), "2026-11-22T20:40:00+01:00", "es-ES");
+    p.click("nav-settings");
+    p.choose_file("restore-file", &file);
+    assert_has(
+        &p.text(),
+        &[
+            "Esta copia se hizo el miércoles, 10 de febrero de 2027 a las 12:05. Restaurarla sustituye todo lo que hay ahora:",
+            "Sesiones: 2 ahora, 2 en la copia",
+            "Registros: 4 ahora, 4 en la copia",
+            "Fotos registradas: 3 ahora, 3 en la copia (la copia guarda los registros, no las imágenes)",
+            "Sus ajustes (horas de los avisos, horas de silencio, idioma, reloj) y el registro de avisos ya mostrados se sustituyen por los de la copia.",
+            "Sustituir por esta copia",
+        ],
+    );
+    p.click("restore-cancel");
+}
+
 #[test]
 fn a_damaged_store_opens_the_recovery_screen_and_recovers() {
     let dir = seeded();
