@@ -409,6 +409,20 @@ fn prompt_parts(p: photo::PhotoPrompt) -> (&'static str, Option<NaiveDate>, usiz
     }
 }
 
+/// Characters for a message: each as itself and as its code point, the first 20 of them.
+fn name_chars(chars: &[char]) -> String {
+    const SHOWN: usize = 20;
+    let mut named: Vec<String> = chars
+        .iter()
+        .take(SHOWN)
+        .map(|c| format!("'{c}' (U+{:04X})", *c as u32))
+        .collect();
+    if chars.len() > SHOWN {
+        named.push(format!("and {} more", chars.len() - SHOWN));
+    }
+    named.join(", ")
+}
+
 fn parse_format(s: &str) -> Result<crate::domain::export::Format, String> {
     s.parse()
 }
@@ -912,6 +926,15 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                     path.display()
                 ),
             );
+            if !file.missing_glyphs.is_empty() {
+                eprintln!(
+                    "aftercare: warning: no font on this device has {}; they print as empty boxes \
+                     (installing a CJK font, e.g. Debian's fonts-noto-cjk, or naming font files \
+                     or folders in {} helps)",
+                    name_chars(&file.missing_glyphs),
+                    crate::platform::fonts::FONTS_ENV
+                );
+            }
         }
         Command::Photo(PhotoCommand::Add {
             session,

@@ -1,6 +1,7 @@
-//! Use-cases over ports: the `Store` and the `Clock`. This layer turns a patient's intent
-//! (add a session, record a check-in, restore a backup) into validated domain values and
-//! durable saves. It does no IO of its own and reads time only through `Clock`.
+//! Use-cases over ports: the `Store` and the `Clock`, the photo files and the device's fonts.
+//! This layer turns a patient's intent (add a session, record a check-in, restore a backup)
+//! into validated domain values and durable saves. It does no IO of its own and reads time
+//! only through `Clock`.
 
 pub mod store;
 
@@ -112,6 +113,25 @@ impl MemoryPhotos {
     }
 }
 
+/// The device's fonts, for characters of the PDF report that its own font (DejaVu Sans)
+/// lacks: Chinese, Japanese, Korean. Asked only when a report holds such characters.
+pub trait FontSource: Send + Sync {
+    /// Fonts that between them have as many of `needed` as the device can offer, in the order
+    /// to try them; empty when none has any. A font that cannot be read is skipped, never an
+    /// error: the report is still made, with empty boxes where glyphs are missing.
+    fn fallback_fonts(&self, needed: &[char]) -> Vec<export::pdf::FallbackFont>;
+}
+
+/// No fonts beyond the report's own: for tests, and an app without access to system fonts.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoFonts;
+
+impl FontSource for NoFonts {
+    fn fallback_fonts(&self, _needed: &[char]) -> Vec<export::pdf::FallbackFont> {
+        Vec::new()
+    }
+}
+
 /// The phone's notification permission: read it, ask for it, open the exact-alarm setting.
 pub trait NotificationAccess: Send + Sync {
     /// The current state.
@@ -136,11 +156,12 @@ pub enum AppError {
     Store(#[from] StoreError),
 }
 
-/// The application: a store, a clock, and the photo files.
+/// The application: a store, a clock, the photo files and the device's fonts.
 pub struct Aftercare<S: Store, C: Clock> {
     store: S,
     clock: C,
     photos: Box<dyn PhotoStore>,
+    fonts: Box<dyn FontSource>,
     /// The system locale, for reminder text where the settings leave the language open.
     system_locale: String,
 }
@@ -151,8 +172,16 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
             store,
             clock,
             photos: Box::new(MemoryPhotos::default()),
+            fonts: Box::new(NoFonts),
             system_locale: "en".into(),
         }
+    }
+
+    /// The same app, setting characters DejaVu Sans lacks in fonts from `fonts` (the
+    /// device's).
+    pub fn with_font_source(mut self, fonts: Box<dyn FontSource>) -> Self {
+        self.fonts = fonts;
+        self
     }
 
     /// The same app, keeping photo files in `photos` (the data folder's `photos/`).
@@ -530,7 +559,9 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
     }
 
     /// Makes one file to share with the clinic (PDF, CSV, FHIR, iCalendar or the full
-    /// backup) from the current store, in the patient's language. Nothing is written.
+    /// backup) from the current store, in the patient's language. Nothing is written. A PDF
+    /// whose text needs characters DejaVu Sans lacks asks the `FontSource` for fonts that
+    /// have them; what no font has is named in the file's `missing_glyphs`.
     pub fn export(
         &self,
         format: export::Format,
@@ -551,14 +582,23 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
                 }
             }
         }
-        let input = export::ExportInput {
+        let mut input = export::ExportInput {
             photo_files: &photo_files,
             snapshot: &snapshot,
             now: self.clock.now(),
             zone: self.clock.zone(),
             locale,
             system_locale: &self.system_locale,
+            fallback_fonts: &[],
         };
+        let mut fonts = Vec::new();
+        if format == export::Format::Pdf {
+            let needed = export::pdf_missing_glyphs(input, options).map_err(AppError::Invalid)?;
+            if !needed.is_empty() {
+                fonts = self.fonts.fallback_fonts(&needed);
+            }
+        }
+        input.fallback_fonts = &fonts;
         export::export(format, input, options).map_err(AppError::Invalid)
     }
 

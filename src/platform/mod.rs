@@ -15,6 +15,7 @@ pub mod capture;
 pub mod clock;
 pub mod documents;
 pub mod files;
+pub mod fonts;
 #[cfg(target_os = "ios")]
 pub mod ios_pickers;
 #[cfg(target_os = "ios")]

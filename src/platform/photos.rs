@@ -72,8 +72,9 @@ impl PhotoStore for FolderPhotos {
     }
 }
 
-/// The app over an opened store, keeping photo files beside it and writing reminder text in
-/// `locale`'s language where the settings leave it open.
+/// The app over an opened store, keeping photo files beside it, setting report text its font
+/// lacks in the device's fonts, and writing reminder text in `locale`'s language where the
+/// settings leave it open.
 pub fn open_app(
     store: crate::platform::sled_store::SledStore,
     clock: crate::platform::clock::RunClock,
@@ -84,4 +85,5 @@ pub fn open_app(
     crate::app::Aftercare::new(store, clock)
         .with_system_locale(locale)
         .with_photo_store(Box::new(photos))
+        .with_font_source(Box::new(crate::platform::fonts::SystemFonts::new()))
 }

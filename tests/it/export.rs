@@ -5,7 +5,7 @@
 //! Golden files live in tests/golden/; `AFTERCARE_UPDATE_GOLDEN=1` rewrites them (review the
 //! diff before committing).
 
-use super::support::{fails, ok};
+use super::support::{cmd, fails, ok};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -960,4 +960,136 @@ fn every_bit_flip_of_a_backup_is_refused_or_harmless() {
         refused * 10 > total * 9,
         "only {refused} of {total} flips refused; harmless: {harmless:?}"
     );
+}
+
+/// A session whose clinic name and notes are Japanese, Chinese and Korean.
+fn cjk_fixture(dir: &Path) {
+    ok(
+        dir,
+        TZ,
+        "2026-11-10T15:00:00+01:00",
+        &[
+            "session",
+            "add",
+            "--date",
+            "2026-11-10",
+            "--end-time",
+            "14:30",
+            "--tz",
+            TZ,
+            "--clinic-name",
+            "압박 스타킹 클리닉",
+            "--note",
+            "足がむくむ",
+        ],
+    );
+    ok(
+        dir,
+        TZ,
+        "2026-11-10T21:00:00+01:00",
+        &[
+            "checkin",
+            "--date",
+            "2026-11-10",
+            "--day",
+            "worn",
+            "--note",
+            "弹力袜 all day",
+        ],
+    );
+}
+
+/// `aftercare export --format pdf` with `AFTERCARE_FALLBACK_FONTS` set to `fonts` (or, with
+/// `None`, unset: the system's fonts): the PDF and stderr.
+fn export_pdf_with_fonts(dir: &Path, fonts: Option<&str>) -> (Vec<u8>, String) {
+    let out = dir.join("cjk.pdf");
+    let mut c = cmd(dir, TZ, NOW);
+    match fonts {
+        Some(list) => c.env("AFTERCARE_FALLBACK_FONTS", list),
+        None => c.env_remove("AFTERCARE_FALLBACK_FONTS"),
+    };
+    let run = c
+        .args(["export", "--format", "pdf", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(run.status.success(), "export failed: {stderr}");
+    (std::fs::read(&out).unwrap(), stderr)
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let text = pdf_extract::extract_text_from_mem(bytes).unwrap();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Needs the CJK fonts scripts/setup installs (Debian's fonts-droid-fallback, which has no
+/// Korean, and fonts-wqy-microhei): found by the real search, not named to the app.
+#[test]
+fn chinese_japanese_and_korean_text_prints_in_a_system_font_and_reads_back() {
+    for font in [
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    ] {
+        assert!(
+            Path::new(font).is_file(),
+            "{font} is missing: run scripts/setup"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    cjk_fixture(dir.path());
+    let (bytes, stderr) = export_pdf_with_fonts(dir.path(), None);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let text = pdf_text(&bytes);
+    for want in [
+        "足がむくむ",
+        "弹力袜",
+        "압박 스타킹 클리닉",
+        "all day",
+        "Compression report",
+    ] {
+        assert!(text.contains(want), "the PDF text lacks '{want}':\n{text}");
+    }
+    // The same store and fonts give the same bytes.
+    assert_eq!(export_pdf_with_fonts(dir.path(), None).0, bytes);
+}
+
+#[test]
+fn without_a_font_for_some_characters_the_export_succeeds_and_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    cjk_fixture(dir.path());
+    // No fallback font at all: every CJK character is named (once, in code point order).
+    let (bytes, stderr) = export_pdf_with_fonts(dir.path(), Some(""));
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(
+        stderr.contains("aftercare: warning: no font on this device has '")
+            && stderr.contains("empty boxes"),
+        "{stderr}"
+    );
+    for c in "足がむく弹力袜압박스타킹클리닉".chars() {
+        let named = format!("'{c}' (U+{:04X})", c as u32);
+        assert_eq!(stderr.matches(&named).count(), 1, "{named} in {stderr}");
+    }
+    assert!(pdf_text(&bytes).contains("all day"));
+    // Droid Sans Fallback only (named as a file): Chinese and Japanese print, Korean is named.
+    let droid = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf";
+    assert!(
+        Path::new(droid).is_file(),
+        "{droid} is missing: run scripts/setup"
+    );
+    let (bytes, stderr) = export_pdf_with_fonts(dir.path(), Some(droid));
+    assert!(stderr.contains("'압' (U+C555)"), "{stderr}");
+    assert!(
+        !stderr.contains("'足'") && !stderr.contains("'弹'"),
+        "{stderr}"
+    );
+    let text = pdf_text(&bytes);
+    assert!(
+        text.contains("足がむくむ") && text.contains("弹力袜"),
+        "{text}"
+    );
+    // A report DejaVu Sans covers says nothing.
+    let plain = tempfile::tempdir().unwrap();
+    fixture(plain.path());
+    let (_, stderr) = export_pdf_with_fonts(plain.path(), Some(""));
+    assert!(!stderr.contains("warning"), "{stderr}");
 }

@@ -91,6 +91,9 @@ pub struct ExportFile {
     pub name: String,
     pub mime: &'static str,
     pub bytes: Vec<u8>,
+    /// Characters of the file that no available font has (PDF only): they print as empty
+    /// boxes. In code point order; empty when everything prints.
+    pub missing_glyphs: Vec<char>,
 }
 
 /// Everything an export is made from.
@@ -105,6 +108,9 @@ pub struct ExportInput<'a> {
     pub system_locale: &'a str,
     /// The stored images of the ticked photos, by photo id.
     pub photo_files: &'a PhotoFiles,
+    /// Fonts found on the device for characters DejaVu Sans lacks, in the order to try them
+    /// (PDF only; see [`pdf_missing_glyphs`]).
+    pub fallback_fonts: &'a [pdf::FallbackFont],
 }
 
 /// Stored photo images (JPEG bytes) by photo id.
@@ -119,9 +125,19 @@ pub fn export(
 ) -> Result<ExportFile, String> {
     let local = input.now.with_timezone(&input.zone);
     let report = || report::build(input.snapshot, options, input.now, input.zone);
+    let mut missing_glyphs = Vec::new();
     let bytes = match format {
         Format::Backup => backup::encode(input.snapshot, local.fixed_offset())?,
-        Format::Pdf => pdf::write(&report()?, &input.locale, input.photo_files)?,
+        Format::Pdf => {
+            let written = pdf::write(
+                &report()?,
+                &input.locale,
+                input.photo_files,
+                input.fallback_fonts,
+            )?;
+            missing_glyphs = written.uncovered;
+            written.bytes
+        }
         Format::Csv => csv::write(&report()?)?,
         Format::Fhir => fhir::write(&report()?, input.photo_files)?,
         Format::Ics => ics::write(
@@ -136,5 +152,17 @@ pub fn export(
         name: format.file_name(local.naive_local()),
         mime: format.mime(),
         bytes,
+        missing_glyphs,
     })
+}
+
+/// The characters the PDF report of `options` would set in none of DejaVu Sans and
+/// `input.fallback_fonts`. With no fallback fonts: what the shell should look for on the
+/// device before exporting (empty for most reports, so that no font is read).
+pub fn pdf_missing_glyphs(
+    input: ExportInput<'_>,
+    options: &ExportOptions,
+) -> Result<Vec<char>, String> {
+    let report = report::build(input.snapshot, options, input.now, input.zone)?;
+    pdf::uncovered(&report, &input.locale, input.fallback_fonts)
 }

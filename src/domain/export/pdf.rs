@@ -4,8 +4,17 @@
 //!
 //! Black and white only (readable on any printer). Text is set in DejaVu Sans, embedded and
 //! subset by `krilla`, so any text the patient typed is kept (and extractable) whatever the
-//! reader's fonts. Layout is computed first as a list of drawing operations per page (pure,
-//! testable), then painted with krilla. Deterministic: no creation date, no random ids.
+//! reader's fonts. DejaVu Sans has no Chinese, Japanese or Korean: for those the caller may
+//! pass fallback fonts (font bytes the platform found on the device). Each line is split into
+//! runs by coverage (the first of DejaVu Sans, then each fallback in order, whose character
+//! map has the character; spaces and invisible marks stay in the run they are in), each run
+//! measured, wrapped and drawn with its own font. Text DejaVu Sans covers is laid out and
+//! written exactly as without fallbacks. [`uncovered`] names the characters no font has (they
+//! print as empty boxes), so that the shell can warn.
+//!
+//! Layout is computed first as a list of drawing operations per page (pure, testable), then
+//! painted with krilla. Deterministic: no creation date, no random ids; the same fallback
+//! fonts give the same bytes. No IO: fonts come in as bytes.
 
 use super::report::{Answer, Report, SessionReport};
 use super::PhotoFiles;
@@ -15,7 +24,10 @@ use crate::domain::i18n::{fill, Locale, Texts};
 use chrono::DateTime;
 use chrono_tz::Tz;
 use skrifa::instance::{LocationRef, Size};
-use skrifa::{FontRef, MetadataProvider};
+use skrifa::raw::{FileRef, TableProvider};
+use skrifa::{charmap::Charmap, FontRef, MetadataProvider, Tag};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// A4 in points.
 const PAGE_W: f32 = 595.0;
@@ -55,24 +67,201 @@ pub enum Op {
     },
 }
 
-/// Measures text in DejaVu Sans.
-struct Measure<'a> {
-    regular: FontRef<'a>,
-    bold: FontRef<'a>,
+/// A font on the device to set the characters DejaVu Sans lacks (Chinese, Japanese,
+/// Korean): the bytes of a font file and the face's index in it (0 for a single font; a
+/// `.ttc` collection holds several faces).
+#[derive(Clone, PartialEq, Eq)]
+pub struct FallbackFont {
+    pub data: Arc<Vec<u8>>,
+    pub index: u32,
 }
 
-impl Measure<'_> {
-    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        let font = if bold { &self.bold } else { &self.regular };
+impl std::fmt::Debug for FallbackFont {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FallbackFont")
+            .field("bytes", &self.data.len())
+            .field("index", &self.index)
+            .finish()
+    }
+}
+
+impl FallbackFont {
+    /// Every face of a font file that can set text: one for a `.ttf` or `.otf`, each face of
+    /// a `.ttc` collection. Faces that cannot be read, or that have no outlines (bitmap-only
+    /// emoji fonts), are left out.
+    pub fn faces(data: Arc<Vec<u8>>) -> Vec<FallbackFont> {
+        let count = match FileRef::new(&data) {
+            Ok(FileRef::Font(_)) => 1,
+            Ok(FileRef::Collection(c)) => c.len(),
+            Err(_) => 0,
+        };
+        (0..count)
+            .map(|index| FallbackFont {
+                data: data.clone(),
+                index,
+            })
+            .filter(|f| f.font().is_some())
+            .collect()
+    }
+
+    /// The characters of `chars` this face has a glyph for.
+    pub fn covering(&self, chars: &[char]) -> Vec<char> {
+        let Some(font) = self.font() else {
+            return Vec::new();
+        };
         let charmap = font.charmap();
-        let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
-        text.chars()
+        chars
+            .iter()
+            .copied()
+            .filter(|c| charmap.map(*c).is_some())
+            .collect()
+    }
+
+    /// The face, if it can set text.
+    fn font(&self) -> Option<FontRef<'_>> {
+        let font = FontRef::from_index(&self.data, self.index).ok()?;
+        let outlines = [b"glyf", b"CFF ", b"CFF2"]
+            .iter()
+            .any(|t| font.table_data(Tag::new(t)).is_some());
+        (outlines
+            && font.head().is_ok()
+            && font.hhea().is_ok()
+            && font.maxp().is_ok()
+            && font.cmap().is_ok())
+        .then_some(font)
+    }
+}
+
+/// Characters that take no glyph of their own (controls, joiners, variation selectors and
+/// other default-ignorable code points): they stay in the run they are in and are never
+/// reported as missing.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+            | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// One face of the report's text: DejaVu Sans (regular or bold as the text asks), or a
+/// fallback by its position in the list the report was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Face {
+    DejaVu,
+    Fallback(usize),
+}
+
+/// A font and its character map.
+struct Mapped<'a> {
+    font: FontRef<'a>,
+    charmap: Charmap<'a>,
+}
+
+impl<'a> Mapped<'a> {
+    fn new(font: FontRef<'a>) -> Self {
+        Mapped {
+            charmap: font.charmap(),
+            font,
+        }
+    }
+
+    fn has(&self, c: char) -> bool {
+        self.charmap.map(c).is_some()
+    }
+}
+
+/// Measures text in DejaVu Sans and the fallback fonts, and splits it into runs by font.
+struct Measure<'a> {
+    regular: Mapped<'a>,
+    bold: Mapped<'a>,
+    fallbacks: Vec<Mapped<'a>>,
+}
+
+impl<'a> Measure<'a> {
+    /// DejaVu Sans, then the usable faces of `fallbacks` in order.
+    fn new(fallbacks: &'a [FallbackFont]) -> Result<Self, String> {
+        let (regular, bold) = fonts();
+        Ok(Measure {
+            regular: Mapped::new(
+                FontRef::new(regular).map_err(|e| format!("the report font: {e}"))?,
+            ),
+            bold: Mapped::new(FontRef::new(bold).map_err(|e| format!("the report font: {e}"))?),
+            fallbacks: fallbacks
+                .iter()
+                .filter_map(FallbackFont::font)
+                .map(Mapped::new)
+                .collect(),
+        })
+    }
+
+    fn face(&self, face: Face, bold: bool) -> &Mapped<'a> {
+        match face {
+            Face::DejaVu if bold => &self.bold,
+            Face::DejaVu => &self.regular,
+            Face::Fallback(i) => &self.fallbacks[i],
+        }
+    }
+
+    /// The first face that has `c`, if any.
+    fn covering(&self, c: char, bold: bool) -> Option<Face> {
+        if self.face(Face::DejaVu, bold).has(c) {
+            return Some(Face::DejaVu);
+        }
+        self.fallbacks
+            .iter()
+            .position(|f| f.has(c))
+            .map(Face::Fallback)
+    }
+
+    /// Splits `text` into runs, each set in one face: the first face that has the character;
+    /// a space the current face has, and an invisible mark, stay in the current run.
+    /// Characters no face has are set in DejaVu Sans (an empty box).
+    fn runs<'t>(&self, text: &'t str, bold: bool) -> Vec<(Face, &'t str)> {
+        let mut runs = Vec::new();
+        let mut current: Option<(Face, usize)> = None;
+        for (i, c) in text.char_indices() {
+            let stays = current
+                .map(|(f, _)| f)
+                .filter(|f| invisible(c) || (c.is_whitespace() && self.face(*f, bold).has(c)));
+            let face = stays.unwrap_or_else(|| self.covering(c, bold).unwrap_or(Face::DejaVu));
+            match current {
+                Some((f, _)) if f == face => {}
+                Some((f, start)) => {
+                    runs.push((f, &text[start..i]));
+                    current = Some((face, i));
+                }
+                None => current = Some((face, i)),
+            }
+        }
+        if let Some((f, start)) = current {
+            runs.push((f, &text[start..]));
+        }
+        runs
+    }
+
+    /// The advance of each character of one run set in `face`.
+    fn advances_of(&self, face: Face, run: &str, size: f32, bold: bool) -> Vec<f32> {
+        let f = self.face(face, bold);
+        let metrics = f
+            .font
+            .glyph_metrics(Size::new(size), LocationRef::default());
+        run.chars()
             .map(|c| {
-                charmap
+                f.charmap
                     .map(c)
                     .and_then(|g| metrics.advance_width(g))
                     .unwrap_or(size * 0.6)
             })
+            .collect()
+    }
+
+    /// The width of `text`, each run measured in its face.
+    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        self.runs(text, bold)
+            .into_iter()
+            .flat_map(|(face, run)| self.advances_of(face, run, size, bold))
             .sum()
     }
 
@@ -524,13 +713,14 @@ fn fonts() -> (&'static [u8], &'static [u8]) {
     (dejavu::sans::regular(), dejavu::sans::bold())
 }
 
-/// Lays the report out: one list of operations per page, footers included.
-pub fn layout(report: &Report, locale: &Locale) -> Result<Vec<Vec<Op>>, String> {
-    let (regular, bold) = fonts();
-    let m = Measure {
-        regular: FontRef::new(regular).map_err(|e| format!("the report font: {e}"))?,
-        bold: FontRef::new(bold).map_err(|e| format!("the report font: {e}"))?,
-    };
+/// Lays the report out: one list of operations per page, footers included. Text is measured
+/// with DejaVu Sans and, for characters it lacks, the `fallbacks` in order.
+pub fn layout(
+    report: &Report,
+    locale: &Locale,
+    fallbacks: &[FallbackFont],
+) -> Result<Vec<Vec<Op>>, String> {
+    let m = Measure::new(fallbacks)?;
     let mut l = Layout {
         m,
         pages: Vec::new(),
@@ -559,12 +749,50 @@ pub fn layout(report: &Report, locale: &Locale) -> Result<Vec<Vec<Op>>, String> 
     Ok(l.pages)
 }
 
-/// Writes the PDF document.
+/// The characters of the laid-out pages that neither DejaVu Sans (in the weight they are set
+/// in) nor any of the fallbacks has, in code point order, once each.
+fn missing(m: &Measure<'_>, pages: &[Vec<Op>]) -> Vec<char> {
+    let mut missing = BTreeSet::new();
+    for op in pages.iter().flatten() {
+        if let Op::Text { bold, text, .. } = op {
+            missing.extend(
+                text.chars()
+                    .filter(|c| !invisible(*c) && m.covering(*c, *bold).is_none()),
+            );
+        }
+    }
+    missing.into_iter().collect()
+}
+
+/// The characters of the report that no font has: neither DejaVu Sans nor any of
+/// `fallbacks`. With no fallbacks, the characters the report needs another font for (what
+/// the shell looks for on the device). Empty when everything prints.
+pub fn uncovered(
+    report: &Report,
+    locale: &Locale,
+    fallbacks: &[FallbackFont],
+) -> Result<Vec<char>, String> {
+    let pages = layout(report, locale, fallbacks)?;
+    Ok(missing(&Measure::new(fallbacks)?, &pages))
+}
+
+/// A written report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// The PDF document.
+    pub bytes: Vec<u8>,
+    /// The characters no font had, printed as empty boxes (see [`uncovered`]).
+    pub uncovered: Vec<char>,
+}
+
+/// Writes the PDF document, setting characters DejaVu Sans lacks in the first of `fallbacks`
+/// that has them.
 pub fn write(
     report: &Report,
     locale: &Locale,
     photo_files: &PhotoFiles,
-) -> Result<Vec<u8>, String> {
+    fallbacks: &[FallbackFont],
+) -> Result<Written, String> {
     use krilla::color::rgb;
     use krilla::geom::{PathBuilder, Point, Rect};
     use krilla::metadata::Metadata;
@@ -573,7 +801,9 @@ pub fn write(
     use krilla::paint::{Fill, Stroke};
     use krilla::text::{Font, TextDirection};
 
-    let pages = layout(report, locale)?;
+    let pages = layout(report, locale, fallbacks)?;
+    let m = Measure::new(fallbacks)?;
+    let uncovered = missing(&m, &pages);
     // Each ticked photo once, as a print-sized JPEG (long side 1200 px: about 250 dpi in its box).
     let mut images = std::collections::BTreeMap::new();
     for p in report.sessions.iter().flat_map(|s| &s.photos) {
@@ -589,6 +819,13 @@ pub fn write(
     let (regular, bold) = fonts();
     let regular = Font::new(regular.into(), 0).ok_or("the report font cannot be read")?;
     let bold = Font::new(bold.into(), 0).ok_or("the report font cannot be read")?;
+    // The same usable faces as `m` measured with, in the same order; one krilla cannot read
+    // is drawn with DejaVu Sans instead.
+    let extra: Vec<Option<Font>> = fallbacks
+        .iter()
+        .filter(|f| f.font().is_some())
+        .map(|f| Font::new(f.data.clone().into(), f.index))
+        .collect();
     let black = Fill {
         paint: rgb::Color::new(0, 0, 0).into(),
         opacity: NormalizedF32::ONE,
@@ -622,15 +859,37 @@ pub fn write(
                 } => {
                     surface.set_stroke(None);
                     surface.set_fill(Some(black.clone()));
-                    let font = if *b { bold.clone() } else { regular.clone() };
-                    surface.draw_text(
-                        Point::from_xy(*x, *y),
-                        font,
-                        *size,
-                        text,
-                        false,
-                        TextDirection::Auto,
-                    );
+                    let dejavu = if *b { bold.clone() } else { regular.clone() };
+                    let runs = m.runs(text, *b);
+                    if runs.iter().all(|(face, _)| *face == Face::DejaVu) {
+                        // Text DejaVu Sans covers is drawn in one piece, exactly as always.
+                        surface.draw_text(
+                            Point::from_xy(*x, *y),
+                            dejavu,
+                            *size,
+                            text,
+                            false,
+                            TextDirection::Auto,
+                        );
+                        continue;
+                    }
+                    let mut at = *x;
+                    for (face, run) in runs {
+                        let font = match face {
+                            Face::Fallback(i) => extra.get(i).cloned().flatten(),
+                            Face::DejaVu => None,
+                        }
+                        .unwrap_or_else(|| dejavu.clone());
+                        surface.draw_text(
+                            Point::from_xy(at, *y),
+                            font,
+                            *size,
+                            run,
+                            false,
+                            TextDirection::Auto,
+                        );
+                        at += m.advances_of(face, run, *size, *b).into_iter().sum::<f32>();
+                    }
                 }
                 Op::Rect { x, y, w, h, fill } => {
                     let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) else {
@@ -681,7 +940,190 @@ pub fn write(
         surface.finish();
         page.finish();
     }
-    document
+    let bytes = document
         .finish()
-        .map_err(|e| format!("the PDF could not be written: {e:?}"))
+        .map_err(|e| format!("the PDF could not be written: {e:?}"))?;
+    Ok(Written { bytes, uncovered })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::backup::Snapshot;
+    use crate::domain::export::report::{build, ExportOptions};
+    use crate::domain::plan::PlanConfig;
+    use crate::domain::session::{Clinic, SessionDraft};
+    use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+
+    /// A face of a font scripts/setup installs. Reading it is the test's doing; the code
+    /// under test gets bytes.
+    fn system_font(path: &str, index: usize) -> FallbackFont {
+        let bytes = std::fs::read(path)
+            .unwrap_or_else(|e| panic!("{path}: {e} (run scripts/setup: it installs it)"));
+        FallbackFont::faces(Arc::new(bytes))[index].clone()
+    }
+
+    /// Droid Sans Fallback (Debian's fonts-droid-fallback): Chinese and Japanese, no Korean.
+    fn droid() -> FallbackFont {
+        system_font(
+            "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+            0,
+        )
+    }
+
+    /// WenQuanYi Micro Hei (Debian's fonts-wqy-microhei): Chinese, Japanese and Korean.
+    fn wqy() -> FallbackFont {
+        system_font("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0)
+    }
+
+    fn report_with(note: &str, clinic: &str) -> (Report, Locale) {
+        let tz: Tz = "Europe/Berlin".parse().unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 15, 9, 0, 0).unwrap();
+        let session = SessionDraft {
+            date: NaiveDate::from_ymd_opt(2026, 11, 10).unwrap(),
+            end_time: NaiveTime::from_hms_opt(14, 30, 0).unwrap(),
+            tz,
+            areas: Vec::new(),
+            sclerosant: None,
+            stockings: Default::default(),
+            clinic: Clinic {
+                name: Some(clinic.into()),
+                ..Default::default()
+            },
+            note: note.into(),
+            plan: PlanConfig::default(),
+        }
+        .into_session(&[], now)
+        .unwrap();
+        let snapshot = Snapshot {
+            sessions: vec![session],
+            ..Default::default()
+        };
+        let report = build(&snapshot, &ExportOptions::default(), now, tz).unwrap();
+        (report, Locale::choose(Some("en"), Some(true), "en-GB"))
+    }
+
+    #[test]
+    fn runs_go_to_the_first_font_that_has_each_character() {
+        use Face::{DejaVu, Fallback};
+        let fonts = [droid(), wqy()];
+        let m = Measure::new(&fonts).unwrap();
+        for (text, bold, want) in [
+            (
+                "Clínica Vena Sana — Ωμέγα ✓",
+                false,
+                vec![(DejaVu, "Clínica Vena Sana — Ωμέγα ✓")],
+            ),
+            (
+                "足がむくむ, ok",
+                false,
+                vec![(Fallback(0), "足がむくむ"), (DejaVu, ", ok")],
+            ),
+            // Droid Sans Fallback has no Hangul: Korean goes to the second fallback. A space
+            // stays in the run it follows.
+            (
+                "弹力袜 압박 스타킹",
+                false,
+                vec![(Fallback(0), "弹力袜 "), (Fallback(1), "압박 스타킹")],
+            ),
+            (
+                "Note: 弹力袜 ok",
+                true,
+                vec![(DejaVu, "Note: "), (Fallback(0), "弹力袜 "), (DejaVu, "ok")],
+            ),
+            // A variation selector stays with its character.
+            (
+                "足\u{FE0F}a",
+                false,
+                vec![(Fallback(0), "足\u{FE0F}"), (DejaVu, "a")],
+            ),
+            // No font has a noncharacter: DejaVu Sans sets it (an empty box).
+            (
+                "a\u{FDD0}足",
+                false,
+                vec![(DejaVu, "a\u{FDD0}"), (Fallback(0), "足")],
+            ),
+            ("", false, vec![]),
+        ] {
+            assert_eq!(m.runs(text, bold), want, "{text:?}");
+        }
+        // The order of the fallbacks decides.
+        let swapped = [wqy(), droid()];
+        let m2 = Measure::new(&swapped).unwrap();
+        assert_eq!(m2.runs("足 압박", false), vec![(Fallback(0), "足 압박")]);
+        // Without fallbacks, everything is DejaVu Sans, in one run.
+        let plain = Measure::new(&[]).unwrap();
+        assert_eq!(plain.runs("a足b", false), vec![(DejaVu, "a足b")]);
+        // Widths come from the run's font: the CJK glyph's own advance, not a guess.
+        let cjk = m.width("足", 10.0, false);
+        assert!(cjk > 0.0 && (cjk - 6.0).abs() > 0.01, "{cjk}");
+        assert_eq!(plain.width("足", 10.0, false), 6.0);
+        let mixed = m.width("a足", 10.0, false);
+        assert!((mixed - (m.width("a", 10.0, false) + cjk)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_face_of_a_file_that_is_not_a_font_is_not_offered() {
+        assert!(FallbackFont::faces(Arc::new(b"not a font".to_vec())).is_empty());
+        assert!(FallbackFont::faces(Arc::new(Vec::new())).is_empty());
+        // A font given by hand that cannot be read is skipped, not an error.
+        let broken = FallbackFont {
+            data: Arc::new(vec![0; 64]),
+            index: 0,
+        };
+        let (report, locale) = report_with("足", "Clinic");
+        let written = write(&report, &locale, &PhotoFiles::new(), &[broken]).unwrap();
+        assert_eq!(written.uncovered, vec!['足']);
+    }
+
+    #[test]
+    fn without_a_fallback_font_the_report_is_written_and_names_what_no_font_has() {
+        let (report, locale) = report_with("足がむくむ", "弹力袜 압박 스타킹");
+        let want: Vec<char> = {
+            let mut v: Vec<char> = "足がむくむ弹力袜압박스타킹".chars().collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        assert_eq!(uncovered(&report, &locale, &[]).unwrap(), want);
+        let written = write(&report, &locale, &PhotoFiles::new(), &[]).unwrap();
+        assert!(written.bytes.starts_with(b"%PDF-"));
+        assert_eq!(written.uncovered, want);
+
+        // Droid Sans Fallback lacks the Korean; with WenQuanYi after it nothing is missing, and
+        // the file is deterministic.
+        let korean: Vec<char> = want
+            .iter()
+            .copied()
+            .filter(|c| ('가'..='힣').contains(c))
+            .collect();
+        assert_eq!(korean.len(), 5);
+        assert_eq!(uncovered(&report, &locale, &[droid()]).unwrap(), korean);
+        let fonts = [droid(), wqy()];
+        assert_eq!(
+            uncovered(&report, &locale, &fonts).unwrap(),
+            Vec::<char>::new()
+        );
+        let with = write(&report, &locale, &PhotoFiles::new(), &fonts).unwrap();
+        assert!(with.uncovered.is_empty());
+        assert_ne!(with.bytes, written.bytes);
+        assert_eq!(
+            write(&report, &locale, &PhotoFiles::new(), &fonts).unwrap(),
+            with
+        );
+    }
+
+    #[test]
+    fn text_dejavu_sans_has_is_laid_out_and_written_the_same_with_fallbacks() {
+        let (report, locale) = report_with("Felt fine; ça va ✓ Ωμέγα", "Clínica Vena Sana");
+        let fonts = [droid()];
+        assert_eq!(
+            layout(&report, &locale, &[]).unwrap(),
+            layout(&report, &locale, &fonts).unwrap()
+        );
+        let without = write(&report, &locale, &PhotoFiles::new(), &[]).unwrap();
+        let with = write(&report, &locale, &PhotoFiles::new(), &fonts).unwrap();
+        assert!(without.uncovered.is_empty());
+        assert_eq!(with, without);
+    }
 }
