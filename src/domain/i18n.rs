@@ -495,6 +495,7 @@ catalogue! {
     share_ics => "Calendar file (.ics) with the reminders", "Archivo de calendario (.ics) con los recordatorios";
     share_backup => "Full backup (everything, to restore later)", "Copia completa (todo, para restaurar después)";
     share_saved => "Saved {name} to {place}.", "{name} guardado en {place}.";
+    share_missing_glyphs => "Some characters have no font on this device and show as empty boxes in the report: {chars}", "Algunos caracteres no tienen fuente en este dispositivo y aparecen como cuadros vacíos en el informe: {chars}";
     share_opened => "Opened the share sheet for {name}.", "Se abrió el menú para compartir {name}.";
     share_preview => "Preview of the report", "Vista previa del informe";
     share_pick_one => "Choose at least one session to share.", "Elija al menos una sesión para compartir.";

@@ -631,32 +631,45 @@ fn preview_restore<S: crate::app::Store, C: crate::app::Clock>(
     Ok(())
 }
 
+/// A file handed over: its name, where it went, and the characters no font on the device
+/// has (PDF only; they print as empty boxes).
+type SharedFile = (String, String, Vec<char>);
+
 /// Makes the file and hands it over; `None` when the patient cancelled the dialog.
 fn export_and_share<S: crate::app::Store, C: crate::app::Clock>(
     app: &crate::app::Aftercare<S, C>,
     share: &dyn ShareTarget,
     format: Format,
     options: &ExportOptions,
-) -> Result<Option<(String, String)>, String> {
+) -> Result<Option<SharedFile>, String> {
     let file = app.export(format, options).map_err(|e| e.to_string())?;
-    Ok(share.share(&file)?.map(|place| (file.name, place)))
+    Ok(share
+        .share(&file)?
+        .map(|place| (file.name, place, file.missing_glyphs)))
 }
 
-fn shared_banner(
-    state: &mut UiState,
-    t: &crate::domain::i18n::Texts,
-    saved: Option<(String, String)>,
-) {
-    match saved {
-        Some((name, place)) if place == crate::platform::phone_share::OPENED => {
-            ok(state, fill(t.share_opened, &[("name", &name)]))
-        }
-        Some((name, place)) => ok(
-            state,
-            fill(t.share_saved, &[("name", &name), ("place", &place)]),
-        ),
-        None => state.banner = None,
+fn shared_banner(state: &mut UiState, t: &crate::domain::i18n::Texts, saved: Option<SharedFile>) {
+    let Some((name, place, missing)) = saved else {
+        state.banner = None;
+        return;
+    };
+    let mut text = if place == crate::platform::phone_share::OPENED {
+        fill(t.share_opened, &[("name", &name)])
+    } else {
+        fill(t.share_saved, &[("name", &name), ("place", &place)])
+    };
+    if !missing.is_empty() {
+        let chars = missing
+            .iter()
+            .map(char::to_string)
+            .collect::<Vec<_>>()
+            .join(" ");
+        text = format!(
+            "{text} {}",
+            fill(t.share_missing_glyphs, &[("chars", &chars)])
+        );
     }
+    ok(state, text);
 }
 
 /// Makes the small images the Photos and Share screens show, once per photo.
