@@ -758,3 +758,63 @@ fn help_and_plain_status_read_well() {
         "{text}"
     );
 }
+
+/// The benchmarks' seeded history is what they claim: a year of sessions 15 days apart, every
+/// past date checked in, Today on day 5 of the latest plan; an occupied folder is refused, and
+/// the timed commands run on it.
+#[test]
+fn seeded_history_for_the_benchmarks_is_a_year_of_check_ins() {
+    let tz = "Europe/Berlin";
+    let now = "2026-11-25T20:05:00+01:00";
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let out = super::support::ok(
+        a.path(),
+        tz,
+        now,
+        &["debug", "seed-history", "--years", "1"],
+    );
+    assert!(
+        out.starts_with("Seeded 25 sessions, 364 check-ins"),
+        "{out}"
+    );
+    let status = super::support::status_json(a.path(), tz, now);
+    let text = status.to_string();
+    assert!(text.contains("2026-11-21"), "the latest session: {text}");
+    let err = super::support::fails(
+        a.path(),
+        tz,
+        now,
+        &["debug", "seed-history", "--years", "1"],
+        2,
+    );
+    assert!(err.contains("already holds sessions"), "{err}");
+    super::support::ok(
+        b.path(),
+        tz,
+        now,
+        &["debug", "seed-history", "--years", "2"],
+    );
+    let out = super::support::ok(
+        a.path(),
+        tz,
+        now,
+        &[
+            "debug",
+            "bench-open",
+            "--other",
+            b.path().to_str().unwrap(),
+            "--rounds",
+            "1",
+        ],
+    );
+    assert!(
+        out.starts_with("open_median_us=") && out.contains(" other_median_us="),
+        "{out}"
+    );
+    let out = super::support::ok(a.path(), tz, now, &["debug", "bench-save", "--rounds", "3"]);
+    assert!(
+        out.starts_with("save_median_us=") && out.contains(" floor_median_us="),
+        "{out}"
+    );
+}
