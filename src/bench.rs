@@ -175,11 +175,7 @@ pub fn durable_saves(
         None => return Err("seed the data folder first (debug seed-history)".into()),
     };
     let plan = session.compression_plan()?;
-    let dates: Vec<NaiveDate> = plan
-        .checkin_dates()
-        .into_iter()
-        .filter(|d| *d <= today)
-        .collect();
+    let dates = plan.checkin_dates_until(today);
     if dates.is_empty() {
         return Err("the latest session has no dates up to now".into());
     }
@@ -192,17 +188,9 @@ pub fn durable_saves(
     let (mut saves, mut floors) = (Vec::new(), Vec::new());
     for n in 0..rounds {
         let date = dates[n as usize % dates.len()];
-        let questions = plan.questions(date);
         let draft = CheckInDraft {
-            night: questions
-                .contains(&Question::Night)
-                .then_some(WearAnswer::AllTheTime),
-            day: questions
-                .contains(&Question::Day)
-                .then_some(WearAnswer::AllTheTime),
             walking_minutes: Some(40),
-            note: format!("bench {n}"),
-            ..CheckInDraft::default()
+            ..CheckInDraft::worn_throughout(&plan.questions(date), format!("bench {n}"))
         };
         let started = Instant::now();
         let record = app
@@ -222,12 +210,11 @@ pub fn durable_saves(
 }
 
 /// Opens the store in `dir` and builds what Today shows, as the window does before its first
-/// frame (open and lock the store, plan the reminders, load status, settings and inbox).
-/// Returns Today's heading data: the number of sessions loaded.
+/// frame (open and lock the store, load status, settings and inbox). Returns the number of
+/// sessions loaded.
 pub fn open_today(dir: &Path, clock: RunClock) -> Result<usize, String> {
     let launch = crate::ui::Launch::open_in_locale(dir.to_path_buf(), clock, "en");
     let shared = crate::ui::Shared::new(launch);
-    shared.lock().replan();
     let state = crate::ui::state::UiState::new(&shared);
     match (&state.loaded, &state.screen) {
         (crate::ui::state::Loaded::Ready(data), crate::ui::state::Screen::Today) => {

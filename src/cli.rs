@@ -5,9 +5,9 @@
 
 use crate::app::{AppError, Clock, FixedClock, StoreError};
 use crate::domain::area::{parse_areas, TreatedArea};
-use crate::domain::checkin::{wear_answer, CheckInDraft, RemovalReason, WearAnswer, WearKind};
+use crate::domain::checkin::{wear_answer, CheckInDraft, RemovalReason, WearKind};
 use crate::domain::photo::{self, PhotoDraft, PhotoKind};
-use crate::domain::plan::{PlanConfig, Question};
+use crate::domain::plan::PlanConfig;
 use crate::domain::reminders;
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, Stockings};
 use crate::domain::status::{to_json, Status};
@@ -1053,24 +1053,14 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 .ok_or_else(|| Failure::invalid(format!("there is no session '{session}'")))?;
             let plan = s.compression_plan().map_err(Failure::invalid)?;
             let today = clock.now().with_timezone(&zone).date_naive();
-            let dates: Vec<NaiveDate> = plan
-                .checkin_dates()
-                .into_iter()
-                .filter(|d| *d <= today)
-                .collect();
+            let dates = plan.checkin_dates_until(today);
             if dates.is_empty() {
                 return Err(Failure::invalid("the session has no dates up to today"));
             }
             for n in 0..count {
                 let date = dates[(n % dates.len() as u64) as usize];
-                let questions = plan.questions(date);
-                let worn_if_asked = |q| questions.contains(&q).then_some(WearAnswer::AllTheTime);
-                let draft = CheckInDraft {
-                    night: worn_if_asked(Question::Night),
-                    day: worn_if_asked(Question::Day),
-                    note: format!("{tag}-{n}"),
-                    ..CheckInDraft::default()
-                };
+                let draft =
+                    CheckInDraft::worn_throughout(&plan.questions(date), format!("{tag}-{n}"));
                 app.record_checkin(Some(&session), date, draft)?;
                 print(&mut out, format!("ack {tag}-{n} {date}"));
                 let _ = out.flush();

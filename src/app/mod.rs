@@ -582,7 +582,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
                 }
             }
         }
-        let mut input = export::ExportInput {
+        let input = export::ExportInput {
             photo_files: &photo_files,
             snapshot: &snapshot,
             now: self.clock.now(),
@@ -591,14 +591,20 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
             system_locale: &self.system_locale,
             fallback_fonts: &[],
         };
-        let mut fonts = Vec::new();
-        if format == export::Format::Pdf {
-            let needed = export::pdf_missing_glyphs(input, options).map_err(AppError::Invalid)?;
-            if !needed.is_empty() {
-                fonts = self.fonts.fallback_fonts(&needed);
-            }
+        let file = export::export(format, input, options).map_err(AppError::Invalid)?;
+        // Only a report with characters DejaVu Sans lacks reads the device's fonts, and is
+        // made again with them.
+        if file.missing_glyphs.is_empty() {
+            return Ok(file);
         }
-        input.fallback_fonts = &fonts;
+        let fonts = self.fonts.fallback_fonts(&file.missing_glyphs);
+        if fonts.is_empty() {
+            return Ok(file);
+        }
+        let input = export::ExportInput {
+            fallback_fonts: &fonts,
+            ..input
+        };
         export::export(format, input, options).map_err(AppError::Invalid)
     }
 

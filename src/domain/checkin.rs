@@ -159,6 +159,19 @@ pub struct CheckInDraft {
     pub note: String,
 }
 
+impl CheckInDraft {
+    /// Worn all the time, answering exactly the `questions` the plan asks for the date.
+    pub fn worn_throughout(questions: &[Question], note: String) -> Self {
+        let worn_if_asked = |q| questions.contains(&q).then_some(WearAnswer::AllTheTime);
+        CheckInDraft {
+            night: worn_if_asked(Question::Night),
+            day: worn_if_asked(Question::Day),
+            note,
+            ..CheckInDraft::default()
+        }
+    }
+}
+
 /// Turns a command-line style answer into a [`WearAnswer`], asking for minutes and a reason
 /// when the stockings were taken off briefly.
 pub fn wear_answer(

@@ -287,6 +287,14 @@ impl CompressionPlan {
             .collect()
     }
 
+    /// The check-in dates up to and including `today`: those that can be recorded now.
+    pub fn checkin_dates_until(&self, today: NaiveDate) -> Vec<NaiveDate> {
+        self.checkin_dates()
+            .into_iter()
+            .filter(|d| *d <= today)
+            .collect()
+    }
+
     /// "Day k of N": k = (today − start date) + 1, for any `today`.
     pub fn day_number(&self, today: NaiveDate) -> i64 {
         (today - self.start_date).num_days() + 1

@@ -109,7 +109,7 @@ pub struct ExportInput<'a> {
     /// The stored images of the ticked photos, by photo id.
     pub photo_files: &'a PhotoFiles,
     /// Fonts found on the device for characters DejaVu Sans lacks, in the order to try them
-    /// (PDF only; see [`pdf_missing_glyphs`]).
+    /// (PDF only; the file's `missing_glyphs` names what none of them has).
     pub fallback_fonts: &'a [pdf::FallbackFont],
 }
 
@@ -154,15 +154,4 @@ pub fn export(
         bytes,
         missing_glyphs,
     })
-}
-
-/// The characters the PDF report of `options` would set in none of DejaVu Sans and
-/// `input.fallback_fonts`. With no fallback fonts: what the shell should look for on the
-/// device before exporting (empty for most reports, so that no font is read).
-pub fn pdf_missing_glyphs(
-    input: ExportInput<'_>,
-    options: &ExportOptions,
-) -> Result<Vec<char>, String> {
-    let report = report::build(input.snapshot, options, input.now, input.zone)?;
-    pdf::uncovered(&report, &input.locale, input.fallback_fonts)
 }
