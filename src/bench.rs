@@ -160,6 +160,10 @@ pub fn median(mut samples: Vec<Duration>) -> Duration {
 /// `rounds` durable check-in saves through the app's use-case, each followed (side by side,
 /// on the same filesystem) by the physical floor: appending the same bytes the store writes
 /// for that check-in to a file and `fsync`ing it. Returns the two medians.
+///
+/// Each round revises a different date, newest first through every session's plan, so every
+/// saved record carries one earlier version, as a patient's correction does; revising a few
+/// dates over and over would time records with dozens of versions that no patient makes.
 pub fn durable_saves(
     dir: &Path,
     clock: RunClock,
@@ -167,17 +171,22 @@ pub fn durable_saves(
 ) -> Result<(Duration, Duration), String> {
     let store = SledStore::open(dir, Box::new(clock)).map_err(|e| e.to_string())?;
     let mut app = crate::platform::photos::open_app(store, clock, "en");
-    let now = clock.now();
-    let zone = clock.zone();
-    let today = now.with_timezone(&zone).date_naive();
-    let session = match app.snapshot().map_err(|e| e.to_string())?.sessions.last() {
-        Some(s) => s.clone(),
-        None => return Err("seed the data folder first (debug seed-history)".into()),
-    };
-    let plan = session.compression_plan()?;
-    let dates = plan.checkin_dates_until(today);
-    if dates.is_empty() {
-        return Err("the latest session has no dates up to now".into());
+    let today = clock.now().with_timezone(&clock.zone()).date_naive();
+    let mut targets = Vec::new();
+    for session in app
+        .snapshot()
+        .map_err(|e| e.to_string())?
+        .sessions
+        .iter()
+        .rev()
+    {
+        let plan = session.compression_plan()?;
+        for date in plan.checkin_dates_until(today).into_iter().rev() {
+            targets.push((session.id.clone(), plan.questions(date), date));
+        }
+    }
+    if targets.is_empty() {
+        return Err("seed the data folder first (debug seed-history)".into());
     }
     let floor_path = dir.join("bench-floor.bin");
     let mut floor = std::fs::OpenOptions::new()
@@ -187,14 +196,14 @@ pub fn durable_saves(
         .map_err(|e| e.to_string())?;
     let (mut saves, mut floors) = (Vec::new(), Vec::new());
     for n in 0..rounds {
-        let date = dates[n as usize % dates.len()];
+        let (session, questions, date) = &targets[n as usize % targets.len()];
         let draft = CheckInDraft {
             walking_minutes: Some(40),
-            ..CheckInDraft::worn_throughout(&plan.questions(date), format!("bench {n}"))
+            ..CheckInDraft::worn_throughout(questions, format!("bench {n}"))
         };
         let started = Instant::now();
         let record = app
-            .record_checkin(Some(&session.id), date, draft)
+            .record_checkin(Some(session), *date, draft)
             .map_err(|e| e.to_string())?;
         saves.push(started.elapsed());
         let bytes =

@@ -351,7 +351,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         items: &[ChecklistItem],
     ) -> Result<TreatmentSession, AppError> {
         let snap = self.store.load()?;
-        let mut session = find_session(&snap, session_id)?.clone();
+        let mut session = find_session(&snap.sessions, session_id)?.clone();
         for item in items {
             session.checklist.mark(*item);
         }
@@ -367,22 +367,21 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         date: NaiveDate,
         draft: CheckInDraft,
     ) -> Result<CheckInRecord, AppError> {
-        let snap = self.store.load()?;
-        let session = match session_id {
-            Some(id) => find_session(&snap, id)?,
-            None => session_for_date(&snap, date)?,
+        // Only the keys this save needs are read, so a save costs the same with years of
+        // history as on the first day.
+        let session = match session_id.map(|id| (id, self.store.session(id))) {
+            Some((_, Ok(Some(session)))) => session,
+            Some((id, Ok(None))) => find_session(&self.store.sessions()?, id)?.clone(),
+            Some((_, Err(e))) => return Err(e.into()),
+            None => session_for_date(&self.store.sessions()?, date)?.clone(),
         };
         let plan = session.compression_plan().map_err(AppError::Invalid)?;
         let now = self.clock.now();
         let zone = self.clock.zone();
         let today = now.with_timezone(&zone).date_naive();
         let checkin = validate(&plan, date, today, draft, now, zone).map_err(AppError::Invalid)?;
-        let record = match snap
-            .checkins
-            .iter()
-            .find(|r| r.session == session.id && r.date == date)
-        {
-            Some(existing) => existing.clone().revise(checkin),
+        let record = match self.store.checkin(&session.id, date)? {
+            Some(existing) => existing.revise(checkin),
             None => CheckInRecord {
                 session: session.id.clone(),
                 date,
@@ -459,7 +458,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
             }
         }
         let snap = self.store.load()?;
-        let mut session = find_session(&snap, session_id)?.clone();
+        let mut session = find_session(&snap.sessions, session_id)?.clone();
         session.clinic = clinic;
         self.store.save_session(&session)?;
         Ok(session)
@@ -531,7 +530,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
     /// Closes (or, with `false`, reopens) a session's result-photo prompt.
     pub fn dismiss_photos(&mut self, session: &str, dismissed: bool) -> Result<(), AppError> {
         let snap = self.store.load()?;
-        let mut s = find_session(&snap, session)?.clone();
+        let mut s = find_session(&snap.sessions, session)?.clone();
         s.photos_dismissed_at = dismissed.then(|| {
             self.clock
                 .now()
@@ -640,9 +639,12 @@ fn find_photo<'a>(snap: &'a Snapshot, id: &str) -> Result<&'a Photo, AppError> {
     })
 }
 
-fn find_session<'a>(snap: &'a Snapshot, id: &str) -> Result<&'a TreatmentSession, AppError> {
-    snap.sessions.iter().find(|s| s.id == id).ok_or_else(|| {
-        let known: Vec<&str> = snap.sessions.iter().map(|s| s.id.as_str()).collect();
+fn find_session<'a>(
+    sessions: &'a [TreatmentSession],
+    id: &str,
+) -> Result<&'a TreatmentSession, AppError> {
+    sessions.iter().find(|s| s.id == id).ok_or_else(|| {
+        let known: Vec<&str> = sessions.iter().map(|s| s.id.as_str()).collect();
         AppError::Invalid(if known.is_empty() {
             format!("there is no session '{id}' (no sessions yet: add one with `aftercare session add`)")
         } else {
@@ -651,9 +653,11 @@ fn find_session<'a>(snap: &'a Snapshot, id: &str) -> Result<&'a TreatmentSession
     })
 }
 
-fn session_for_date(snap: &Snapshot, date: NaiveDate) -> Result<&TreatmentSession, AppError> {
-    let matching: Vec<&TreatmentSession> = snap
-        .sessions
+fn session_for_date(
+    sessions: &[TreatmentSession],
+    date: NaiveDate,
+) -> Result<&TreatmentSession, AppError> {
+    let matching: Vec<&TreatmentSession> = sessions
         .iter()
         .filter(|s| {
             s.compression_plan()
@@ -663,12 +667,11 @@ fn session_for_date(snap: &Snapshot, date: NaiveDate) -> Result<&TreatmentSessio
         .collect();
     match matching.as_slice() {
         [one] => Ok(one),
-        [] if snap.sessions.is_empty() => Err(AppError::Invalid(
+        [] if sessions.is_empty() => Err(AppError::Invalid(
             "there are no sessions yet: add one with `aftercare session add`".into(),
         )),
         [] => {
-            let ranges: Vec<String> = snap
-                .sessions
+            let ranges: Vec<String> = sessions
                 .iter()
                 .filter_map(|s| {
                     let p = s.compression_plan().ok()?;

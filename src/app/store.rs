@@ -46,6 +46,28 @@ pub enum StoreError {
 pub trait Store {
     /// Everything in the store.
     fn load(&self) -> Result<Snapshot, StoreError>;
+    /// Every session, oldest first, without the rest of the store. A store that can read
+    /// keys one by one overrides this and the two below, so that a save reads only what it
+    /// needs instead of the whole history.
+    fn sessions(&self) -> Result<Vec<TreatmentSession>, StoreError> {
+        Ok(self.load()?.sessions)
+    }
+    /// One session, if stored.
+    fn session(&self, id: &str) -> Result<Option<TreatmentSession>, StoreError> {
+        Ok(self.sessions()?.into_iter().find(|s| s.id == id))
+    }
+    /// The check-in record of one session and date, if stored.
+    fn checkin(
+        &self,
+        session: &str,
+        date: chrono::NaiveDate,
+    ) -> Result<Option<CheckInRecord>, StoreError> {
+        Ok(self
+            .load()?
+            .checkins
+            .into_iter()
+            .find(|c| c.session == session && c.date == date))
+    }
     /// Adds or replaces a session.
     fn save_session(&mut self, session: &TreatmentSession) -> Result<(), StoreError>;
     /// Adds or replaces a check-in record (with its history).

@@ -22,6 +22,7 @@ pub mod ios_pickers;
 pub mod ios_reminders;
 #[cfg(target_os = "ios")]
 pub mod ios_ui;
+pub mod journal;
 pub mod locale;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod notify;

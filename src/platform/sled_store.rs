@@ -4,7 +4,9 @@
 //! Layout of the data folder (owner-only):
 //! - `store/`            the sled database (keys and envelopes of `app::store`);
 //! - `aftercare.lock`    held exclusively while a copy of the app uses the folder;
-//! - `auto-backup.json`  the whole store after its last change, written atomically;
+//! - `auto-backup.json`  the whole store after its last change, written atomically by a
+//!   writer thread once the store has been quiet for half a second (at most five seconds
+//!   after a change) and when the store is closed, never on a save's way to "Saved";
 //! - `store.damaged-*`   a damaged store moved aside by recovery, never deleted;
 //! - `auto-backup.damaged-*.json` an unreadable automatic backup moved aside when the store
 //!   itself is sound (a fresh backup is then written from the store), never deleted.
@@ -25,9 +27,13 @@ use crate::domain::photo::Photo;
 use crate::domain::session::TreatmentSession;
 use crate::domain::settings::Settings;
 use crate::platform::files::{create_private_dir, is_disk_full, sync_dir, write_atomic};
+use crate::platform::journal::{Journal, Op};
+use chrono::{DateTime, FixedOffset};
 use std::fs::{File, OpenOptions, TryLockError};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 /// The name of the automatic backup in the data folder.
 pub const AUTO_BACKUP: &str = "auto-backup.json";
@@ -36,14 +42,247 @@ const LOCK_FILE: &str = "aftercare.lock";
 
 /// The store in one data folder.
 pub struct SledStore {
+    /// Declared first so that it is dropped first: the last automatic backup is written
+    /// while the folder's lock is still held.
+    backup: BackupWriter,
     dir: PathBuf,
     db: sled::Db,
-    log: File,
     generation: u64,
     clock: Box<dyn Clock + Send>,
-    backup_problem: Option<String>,
     notice: Option<String>,
+    /// Held during a commit, a checkpoint, and while the backup writer reads the store, so
+    /// that the backup holds whole, durable changes only.
+    durable: Arc<Mutex<Durable>>,
     _lock: File,
+}
+
+/// What makes changes durable: the journal every save goes through, and sled's log file,
+/// synced at a checkpoint.
+struct Durable {
+    journal: Journal,
+    log: File,
+}
+
+/// The journal's name in the store's folder (it moves aside with the store).
+const JOURNAL: &str = "journal";
+/// A journal larger than this is checkpointed at the next save rather than waiting for the
+/// store to be quiet.
+const JOURNAL_CHECKPOINT_BYTES: u64 = 4 << 20;
+
+fn lock_durable(m: &Mutex<Durable>) -> MutexGuard<'_, Durable> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn put(key: String, value: Vec<u8>) -> Op {
+    Op::Put(key.into_bytes(), value)
+}
+
+fn to_batch(ops: &[Op]) -> sled::Batch {
+    let mut batch = sled::Batch::default();
+    for op in ops {
+        match op {
+            Op::Put(k, v) => batch.insert(k.as_slice(), v.as_slice()),
+            Op::Remove(k) => batch.remove(k.as_slice()),
+        }
+    }
+    batch
+}
+
+/// Writes everything sled holds to its files, syncs its log, and only then empties the
+/// journal.
+fn checkpoint(db: &sled::Db, durable: &mut Durable) -> Result<(), StoreError> {
+    db.flush().map_err(sled_error)?;
+    durable.log.sync_data().map_err(io_error)?;
+    if !durable.journal.is_empty() {
+        durable.journal.clear().map_err(io_error)?;
+    }
+    Ok(())
+}
+
+/// How long the store must be quiet before the automatic backup is rewritten (a burst of
+/// changes, such as marking reminders, is written once), and the longest a change waits for
+/// it while changes keep coming.
+const BACKUP_QUIET: Duration = Duration::from_millis(500);
+const BACKUP_AT_MOST: Duration = Duration::from_secs(5);
+
+/// What the backup writer has to do, shared with its thread.
+struct BackupState {
+    /// The newest change the backup must hold, and when it was made.
+    wanted: u64,
+    made_at: Option<DateTime<FixedOffset>>,
+    /// When the oldest change not yet in the backup, and the newest, were made.
+    first_pending: Option<Instant>,
+    last_change: Instant,
+    /// The newest change the backup file holds (or that could not be written).
+    written: u64,
+    /// Write at once instead of waiting for the store to be quiet.
+    hurry: bool,
+    stop: bool,
+    problem: Option<String>,
+}
+
+/// Writes the automatic backup on its own thread, after the change is acknowledged: a save
+/// never waits for the whole store to be encoded and synced a second time. Dropping it
+/// writes what is pending and joins the thread.
+struct BackupWriter {
+    shared: Arc<(Mutex<BackupState>, Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+fn lock_state(m: &Mutex<BackupState>) -> MutexGuard<'_, BackupState> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl BackupWriter {
+    /// Starts the writer for the store `db` in `dir`, whose backup file holds change
+    /// `written`.
+    fn start(
+        db: sled::Db,
+        dir: PathBuf,
+        durable: Arc<Mutex<Durable>>,
+        written: u64,
+    ) -> BackupWriter {
+        let shared = Arc::new((
+            Mutex::new(BackupState {
+                wanted: written,
+                made_at: None,
+                first_pending: None,
+                last_change: Instant::now(),
+                written,
+                hurry: false,
+                stop: false,
+                problem: None,
+            }),
+            Condvar::new(),
+        ));
+        let theirs = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name("aftercare-backup".into())
+            .spawn(move || backup_loop(&theirs, &db, &dir, &durable))
+            .ok();
+        let writer = BackupWriter { shared, thread };
+        if writer.thread.is_none() {
+            lock_state(&writer.shared.0).problem =
+                Some("the automatic backup could not be written: no thread to write it".into());
+        }
+        writer
+    }
+
+    /// Change `generation`, made at `made_at`, is durable: back it up soon.
+    fn changed(&self, generation: u64, made_at: DateTime<FixedOffset>) {
+        let (m, cv) = &*self.shared;
+        let mut st = lock_state(m);
+        let now = Instant::now();
+        st.wanted = st.wanted.max(generation);
+        st.made_at = Some(made_at);
+        st.first_pending.get_or_insert(now);
+        st.last_change = now;
+        cv.notify_all();
+    }
+
+    /// Writes what is pending now and waits for it; returns why the backup could not be
+    /// written, if it could not.
+    fn settle(&self) -> Option<String> {
+        let (m, cv) = &*self.shared;
+        let mut st = lock_state(m);
+        if self.thread.is_none() {
+            return st.problem.clone();
+        }
+        st.hurry = true;
+        cv.notify_all();
+        while st.wanted > st.written {
+            st = cv.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+        st.problem.clone()
+    }
+}
+
+impl Drop for BackupWriter {
+    fn drop(&mut self) {
+        {
+            let (m, cv) = &*self.shared;
+            lock_state(m).stop = true;
+            cv.notify_all();
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The backup writer's thread: waits for a change and for the store to be quiet (or to be
+/// hurried or stopped), writes the backup, checkpoints the journal, and says so.
+fn backup_loop(
+    shared: &(Mutex<BackupState>, Condvar),
+    db: &sled::Db,
+    dir: &Path,
+    durable: &Mutex<Durable>,
+) {
+    let (m, cv) = shared;
+    let mut st = lock_state(m);
+    loop {
+        if st.wanted > st.written {
+            let now = Instant::now();
+            let due = (st.last_change + BACKUP_QUIET)
+                .min(st.first_pending.unwrap_or(now) + BACKUP_AT_MOST);
+            if st.hurry || st.stop || now >= due {
+                let (wanted, made_at) = (st.wanted, st.made_at);
+                drop(st);
+                let result =
+                    catch_unwind(AssertUnwindSafe(|| write_backup(db, dir, durable, made_at)))
+                        .unwrap_or_else(|_| Err("the backup writer failed".into()));
+                // The journal is emptied into sled's files while the store is quiet; what a
+                // failure leaves in it is replayed at the next open.
+                let _ = checkpoint(db, &mut lock_durable(durable));
+                st = lock_state(m);
+                match result {
+                    Ok(held) => {
+                        st.written = st.written.max(held);
+                        st.problem = None;
+                    }
+                    Err(e) => {
+                        // Tried again at the next change; the store holds this one durably.
+                        st.written = st.written.max(wanted);
+                        st.problem =
+                            Some(format!("the automatic backup could not be written: {e}"));
+                    }
+                }
+                if st.written >= st.wanted {
+                    st.first_pending = None;
+                }
+                cv.notify_all();
+                continue;
+            }
+            st = cv
+                .wait_timeout(st, due - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        } else {
+            st.hurry = false;
+            cv.notify_all();
+            if st.stop {
+                return;
+            }
+            st = cv.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// Writes the whole store as the automatic backup, atomically; returns the change it holds.
+fn write_backup(
+    db: &sled::Db,
+    dir: &Path,
+    durable: &Mutex<Durable>,
+    made_at: Option<DateTime<FixedOffset>>,
+) -> Result<u64, String> {
+    let snap = {
+        let _whole = lock_durable(durable);
+        read_all(db).map_err(|e| e.to_string())?
+    };
+    let made_at = made_at.ok_or("the time of the change is unknown")?;
+    let bytes = backup::encode(&snap, made_at)?;
+    write_atomic(&dir.join(AUTO_BACKUP), &bytes).map_err(|e| e.to_string())?;
+    Ok(snap.generation)
 }
 
 fn io_error(e: std::io::Error) -> StoreError {
@@ -225,6 +464,22 @@ impl SledStore {
             Err(StoreError::Io(reason)) => return Err(damaged(reason)),
             Err(other) => return Err(other),
         };
+        // Saves acknowledged after the last checkpoint are in the journal: replay them, in
+        // order, before anything reads the store.
+        let store_dir = dir.join(STORE_DIR);
+        let (journal, entries) = Journal::open(&store_dir.join(JOURNAL)).map_err(io_error)?;
+        let entries = entries.map_err(damaged)?;
+        let log = File::open(store_dir.join("db")).map_err(io_error)?;
+        let mut durable = Durable { journal, log };
+        if !durable.journal.is_empty() {
+            for ops in &entries {
+                match db.apply_batch(to_batch(ops)).map_err(sled_error) {
+                    Err(StoreError::Io(reason)) => return Err(damaged(reason)),
+                    other => other?,
+                }
+            }
+            checkpoint(&db, &mut durable)?;
+        }
         let snap = match read_all(&db) {
             Ok(s) => s,
             Err(StoreError::Io(reason)) => return Err(damaged(reason)),
@@ -240,15 +495,24 @@ impl SledStore {
                 )));
             }
         }
-        let log = File::open(dir.join(STORE_DIR).join("db")).map_err(io_error)?;
+        let backed_up = match &auto {
+            Ok(Some(b)) => b.snapshot.generation,
+            _ => 0,
+        };
+        let durable = Arc::new(Mutex::new(durable));
         let mut store = SledStore {
+            backup: BackupWriter::start(
+                db.clone(),
+                dir.to_path_buf(),
+                Arc::clone(&durable),
+                backed_up,
+            ),
             dir: dir.to_path_buf(),
             db,
-            log,
             generation: snap.generation,
             clock,
-            backup_problem: None,
             notice: None,
+            durable,
             _lock: lock,
         };
         match auto {
@@ -256,12 +520,16 @@ impl SledStore {
             // fresh one at once, so the store is protected again before the next change.
             Err(reason) => store.replace_unusable_backup(&reason),
             Ok(None) if !snap.is_empty() => {
-                store.write_auto_backup();
-                store.notice = Some(match &store.backup_problem {
+                store.notice = Some(match store.write_auto_backup() {
                     Some(p) => format!("the automatic backup was missing, and {p}"),
                     None => "the automatic backup was missing; it was written again from the store"
                         .into(),
                 });
+            }
+            // The last changes before the app was stopped (or killed) are not in the backup
+            // yet: the writer catches up in the background.
+            Ok(Some(_)) if backed_up < snap.generation => {
+                store.backup.changed(snap.generation, store.made_at());
             }
             _ => {}
         }
@@ -277,8 +545,7 @@ impl SledStore {
             std::fs::rename(self.dir.join(AUTO_BACKUP), &aside).and_then(|()| sync_dir(&self.dir));
         self.notice = Some(match moved {
             Ok(()) => {
-                self.write_auto_backup();
-                match &self.backup_problem {
+                match &self.write_auto_backup() {
                     Some(p) => format!("{reason}; it was kept aside as {}, and {p}", aside.display()),
                     None => format!(
                         "{reason}; it was kept aside as {} and written again from the store, which is sound",
@@ -342,15 +609,17 @@ impl SledStore {
             sync_dir(dir).map_err(io_error)?;
         }
         let db = open_db(&store_dir)?;
+        let (journal, _) = Journal::open(&store_dir.join(JOURNAL)).map_err(io_error)?;
         let log = File::open(store_dir.join("db")).map_err(io_error)?;
+        let durable = Arc::new(Mutex::new(Durable { journal, log }));
         let mut store = SledStore {
+            backup: BackupWriter::start(db.clone(), dir.to_path_buf(), Arc::clone(&durable), 0),
             dir: dir.to_path_buf(),
             db,
-            log,
             generation: 0,
             clock,
-            backup_problem: None,
             notice: None,
+            durable,
             _lock: lock,
         };
         store.replace_all(snapshot)?;
@@ -362,39 +631,61 @@ impl SledStore {
         &self.dir
     }
 
-    /// Why the last automatic backup could not be written, if it could not.
-    pub fn backup_problem(&self) -> Option<&str> {
-        self.backup_problem.as_deref()
+    /// Why the last automatic backup could not be written, if it could not. Waits for the
+    /// backup writer to write what is pending first.
+    pub fn backup_problem(&self) -> Option<String> {
+        self.backup.settle()
     }
 
-    /// Applies a batch with the next generation, then makes it durable.
-    fn commit(&mut self, mut batch: sled::Batch, generation: u64) -> Result<(), StoreError> {
-        batch.insert(GENERATION_KEY, &generation.to_be_bytes());
-        self.db.apply_batch(batch).map_err(sled_error)?;
-        self.db.flush().map_err(sled_error)?;
-        self.log.sync_data().map_err(io_error)?;
+    /// The device's local time now, for the backup's `created_at`.
+    fn made_at(&self) -> DateTime<FixedOffset> {
+        self.clock
+            .now()
+            .with_timezone(&self.clock.zone())
+            .fixed_offset()
+    }
+
+    /// Makes `ops` and the next generation durable in the journal, then applies them to
+    /// sled in memory; sled writes them to its own files at the next checkpoint. The
+    /// automatic backup follows on the writer's thread.
+    fn commit(&mut self, mut ops: Vec<Op>) -> Result<(), StoreError> {
+        let generation = self.generation + 1;
+        ops.push(Op::Put(
+            GENERATION_KEY.into(),
+            generation.to_be_bytes().to_vec(),
+        ));
+        {
+            let mut durable = lock_durable(&self.durable);
+            durable.journal.append(&ops).map_err(io_error)?;
+            self.db.apply_batch(to_batch(&ops)).map_err(sled_error)?;
+            if durable.journal.len() > JOURNAL_CHECKPOINT_BYTES {
+                // The change is durable in the journal; a failed checkpoint is tried again
+                // later, and opening the store replays the journal in any case.
+                let _ = checkpoint(&self.db, &mut durable);
+            }
+        }
         self.generation = generation;
-        self.write_auto_backup();
+        self.backup.changed(generation, self.made_at());
         Ok(())
     }
 
-    /// Writes the automatic backup; a failure is kept for the app to show, and the save
-    /// itself stays acknowledged because the store holds it durably.
-    fn write_auto_backup(&mut self) {
-        let result = read_all(&self.db)
-            .map_err(|e| e.to_string())
-            .and_then(|snap| {
-                let now = self
-                    .clock
-                    .now()
-                    .with_timezone(&self.clock.zone())
-                    .fixed_offset();
-                let bytes = backup::encode(&snap, now)?;
-                write_atomic(&self.dir.join(AUTO_BACKUP), &bytes).map_err(|e| e.to_string())
-            });
-        self.backup_problem = result
-            .err()
-            .map(|e| format!("the automatic backup could not be written: {e}"));
+    /// Writes the automatic backup now and waits for it; returns why it could not be
+    /// written, if it could not (the store holds its data durably either way).
+    fn write_auto_backup(&self) -> Option<String> {
+        self.backup.changed(self.generation, self.made_at());
+        self.backup.settle()
+    }
+
+    /// Reads and checks one value, if stored.
+    fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        match self.db.get(key.as_bytes()).map_err(sled_error)? {
+            Some(v) => decode(kind, key.as_bytes(), &v).map(Some),
+            None => Ok(None),
+        }
     }
 }
 
@@ -403,51 +694,66 @@ impl Store for SledStore {
         read_all(&self.db)
     }
 
+    fn sessions(&self) -> Result<Vec<TreatmentSession>, StoreError> {
+        self.db
+            .scan_prefix("session/")
+            .map(|item| {
+                let (k, v) = item.map_err(sled_error)?;
+                decode("session", &k, &v)
+            })
+            .collect()
+    }
+
+    fn session(&self, id: &str) -> Result<Option<TreatmentSession>, StoreError> {
+        self.get("session", &session_key(id))
+    }
+
+    fn checkin(
+        &self,
+        session: &str,
+        date: chrono::NaiveDate,
+    ) -> Result<Option<CheckInRecord>, StoreError> {
+        self.get("checkin", &checkin_key(session, date))
+    }
+
     fn save_session(&mut self, session: &TreatmentSession) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        batch.insert(
-            session_key(&session.id).as_bytes(),
+        self.commit(vec![put(
+            session_key(&session.id),
             encode_value("session", session)?,
-        );
-        self.commit(batch, self.generation + 1)
+        )])
     }
 
     fn save_checkin(&mut self, record: &CheckInRecord) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        batch.insert(
-            checkin_key(&record.session, record.date).as_bytes(),
+        self.commit(vec![put(
+            checkin_key(&record.session, record.date),
             encode_value("checkin", record)?,
-        );
-        self.commit(batch, self.generation + 1)
+        )])
     }
 
     fn save_settings(&mut self, settings: &Settings) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        batch.insert(SETTINGS_KEY, encode_value("settings", settings)?);
-        self.commit(batch, self.generation + 1)
+        self.commit(vec![put(
+            SETTINGS_KEY.into(),
+            encode_value("settings", settings)?,
+        )])
     }
 
     fn save_deliveries(&mut self, deliveries: &[Delivery]) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        for d in deliveries {
-            batch.insert(delivery_key(&d.id).as_bytes(), encode_value("delivery", d)?);
-        }
-        self.commit(batch, self.generation + 1)
+        let ops = deliveries
+            .iter()
+            .map(|d| Ok(put(delivery_key(&d.id), encode_value("delivery", d)?)))
+            .collect::<Result<Vec<Op>, StoreError>>()?;
+        self.commit(ops)
     }
 
     fn save_photo(&mut self, photo: &Photo) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        batch.insert(
-            photo_key(&photo.id).as_bytes(),
+        self.commit(vec![put(
+            photo_key(&photo.id),
             encode_value("photo", photo)?,
-        );
-        self.commit(batch, self.generation + 1)
+        )])
     }
 
     fn delete_photo(&mut self, id: &str) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        batch.remove(photo_key(id).as_bytes());
-        self.commit(batch, self.generation + 1)
+        self.commit(vec![Op::Remove(photo_key(id).into_bytes())])
     }
 
     fn replace_all(&mut self, snapshot: &Snapshot) -> Result<(), StoreError> {
@@ -473,7 +779,17 @@ impl Store for SledStore {
         }
         batch.insert(SETTINGS_KEY, encode_value("settings", &snapshot.settings)?);
         let generation = self.generation.max(snapshot.generation) + 1;
-        self.commit(batch, generation)
+        batch.insert(GENERATION_KEY, &generation.to_be_bytes());
+        // A restore can be megabytes: it goes to sled's files directly, with a checkpoint,
+        // instead of through the journal.
+        {
+            let mut durable = lock_durable(&self.durable);
+            self.db.apply_batch(batch).map_err(sled_error)?;
+            checkpoint(&self.db, &mut durable)?;
+        }
+        self.generation = generation;
+        self.backup.changed(generation, self.made_at());
+        Ok(())
     }
 }
 

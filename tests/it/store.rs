@@ -104,6 +104,69 @@ fn reopen_round_trips_everything() {
     }
 }
 
+/// The automatic backup is written by its own thread once the store is quiet, while the
+/// store stays open; a backup left behind by a kill (older than the store) is caught up at
+/// the next open without any warning, and never lets a save through that the store lost.
+#[test]
+fn the_automatic_backup_follows_the_store_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    seeded(dir.path());
+    let generation = |dir: &Path| {
+        aftercare::platform::sled_store::read_auto_backup(dir)
+            .unwrap()
+            .expect("an automatic backup")
+            .snapshot
+            .generation
+    };
+    let old = std::fs::read(dir.path().join("auto-backup.json")).unwrap();
+    let old_generation = generation(dir.path());
+
+    let store = SledStore::open(dir.path(), Box::new(clock())).unwrap();
+    let mut app = Aftercare::new(store, clock());
+    let date = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    app.record_checkin(None, date, worn()).unwrap();
+    let now = app.snapshot().unwrap().generation;
+    assert!(now > old_generation);
+    // Written without closing the store or asking for it: the writer's quiet period is half
+    // a second.
+    let started = std::time::Instant::now();
+    while generation(dir.path()) < now {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the automatic backup did not follow the store"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(app.store().backup_problem(), None);
+    drop(app);
+
+    // A kill before the writer ran leaves the backup one change behind: the next open says
+    // nothing, loses nothing and catches the backup up.
+    std::fs::write(dir.path().join("auto-backup.json"), &old).unwrap();
+    let store = SledStore::open(dir.path(), Box::new(clock())).unwrap();
+    assert_eq!(store.notice(), None);
+    assert_eq!(store.backup_problem(), None);
+    assert_eq!(generation(dir.path()), now);
+    let snap = store.load().unwrap();
+    assert!(snap.checkins.iter().any(|c| c.date == date));
+    drop(store);
+
+    // The other way round, a store behind its backup, is still refused as damaged.
+    let mut ahead = aftercare::platform::sled_store::read_auto_backup(dir.path())
+        .unwrap()
+        .unwrap();
+    ahead.snapshot.generation = now + 5;
+    let bytes = aftercare::domain::backup::encode(&ahead.snapshot, ahead.created_at).unwrap();
+    std::fs::write(dir.path().join("auto-backup.json"), bytes).unwrap();
+    match SledStore::open(dir.path(), Box::new(clock())) {
+        Err(StoreError::Damaged { reason, .. }) => {
+            assert!(reason.contains("lost data"), "{reason}")
+        }
+        Err(e) => panic!("refused for another reason: {e}"),
+        Ok(_) => panic!("a store behind its backup opened"),
+    }
+}
+
 #[test]
 fn a_second_process_gets_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
@@ -697,8 +760,10 @@ fn crash_test_rounds() {
     assert!(report.acknowledged > 0, "the writer acknowledged nothing");
 }
 
-/// Measures what makes a save durable: sled's flush ends with `sync_file_range` on Linux, so
-/// the store must `fdatasync` its log file after it and before "Saved" is printed.
+/// Measures what makes a save durable: the save's entry is written to the store's journal and
+/// `fdatasync`ed before "Saved" is printed. sled's own files (whose flush ends with
+/// `sync_file_range` on Linux, which is not enough) and the automatic backup are written
+/// after the acknowledgement, and before the command ends.
 #[test]
 fn a_save_is_fdatasynced_before_it_is_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
@@ -743,22 +808,36 @@ fn a_save_is_fdatasynced_before_it_is_acknowledged() {
             .position(|l| l.contains(what) && l.contains(on))
     };
     let ack = find("write(1", "Saved check-in").expect("the acknowledgement is written");
-    let range = find("sync_file_range(", "/store/db>").expect("sled syncs a range of its log");
+    let entry = find("write(", "/store/journal>").expect("the save is written to the journal");
     let sync = lines
         .iter()
         .enumerate()
-        .position(|(i, l)| {
-            i > range
-                && (l.contains("fdatasync(") || l.contains("fsync("))
-                && l.contains("/store/db>")
-        })
-        .expect("the log file is fdatasynced after sled's flush");
+        .position(|(i, l)| i > entry && l.contains("fdatasync(") && l.contains("/store/journal>"))
+        .expect("the journal is fdatasynced after the entry is written");
     assert!(
-        range < sync && sync < ack,
-        "order: sync_file_range {range}, fdatasync {sync}, ack {ack}\n{trace}"
+        entry < sync && sync < ack,
+        "order: journal write {entry}, fdatasync {sync}, ack {ack}\n{trace}"
     );
+    // Nothing else is on the save's way to "Saved". At the end of the command the
+    // checkpoint syncs sled's log, and the automatic backup is written.
+    let synced_after_ack = |on: &str| {
+        lines.iter().enumerate().any(|(i, l)| {
+            i > ack && (l.contains("fdatasync(") || l.contains("fsync(")) && l.contains(on)
+        })
+    };
+    assert!(synced_after_ack("/store/db>"), "no checkpoint\n{trace}");
     let backup = find("fsync(", "auto-backup.json").expect("the automatic backup is fsynced");
-    assert!(backup < ack);
+    assert!(
+        ack < backup,
+        "order: ack {ack}, backup fsync {backup}\n{trace}"
+    );
+    assert_eq!(
+        std::fs::metadata(dir.path().join("store").join("journal"))
+            .unwrap()
+            .len(),
+        0,
+        "the journal is emptied at the checkpoint"
+    );
 }
 
 /// A small tmpfs of its own, unmounted on drop. Mounting needs root (CAP_SYS_ADMIN), as

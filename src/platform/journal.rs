@@ -1,0 +1,276 @@
+//! The store's write-ahead journal: what makes a save durable before it is acknowledged.
+//!
+//! A save appends one entry (the keys it writes or removes, with the generation counter) to
+//! `store/journal` and `fdatasync`s it: one write and one sync, the physical floor. sled then
+//! applies the same change in memory, and writes it to its own files later, at a checkpoint:
+//! when the store has been quiet, when the journal grows large, and when the store closes.
+//! A checkpoint flushes sled, `fdatasync`s its log and only then empties the journal. Opening
+//! the store replays whatever the journal still holds (a crash or a kill before the
+//! checkpoint), in order, before anything reads the store.
+//!
+//! An entry is `length (u32 LE) | CRC-32 of the payload (u32 LE) | payload`, the payload a
+//! run of operations: `1 | key length (u32 LE) | key | value length (u32 LE) | value` to
+//! write a key, `2 | key length | key` to remove one. A write cut off by a crash leaves an
+//! incomplete or unreadable last entry, which was never acknowledged and is dropped; an
+//! unreadable entry with more after it is damage, and the store is refused as damaged.
+//!
+//! This module only reads and writes the journal file; it knows nothing of sled or of what
+//! the keys mean.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+/// One change to one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    Put(Vec<u8>, Vec<u8>),
+    Remove(Vec<u8>),
+}
+
+const PUT: u8 = 1;
+const REMOVE: u8 = 2;
+/// The longest payload read back: far more than any save writes (a check-in is a few
+/// kilobytes), so a damaged length is never taken for a giant entry.
+const MAX_ENTRY: usize = 64 << 20;
+
+/// The journal file, open for appending.
+pub struct Journal {
+    file: File,
+    len: u64,
+}
+
+fn encode(ops: &[Op]) -> Vec<u8> {
+    let mut payload = Vec::new();
+    let field = |payload: &mut Vec<u8>, bytes: &[u8]| {
+        payload.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        payload.extend_from_slice(bytes);
+    };
+    for op in ops {
+        match op {
+            Op::Put(k, v) => {
+                payload.push(PUT);
+                field(&mut payload, k);
+                field(&mut payload, v);
+            }
+            Op::Remove(k) => {
+                payload.push(REMOVE);
+                field(&mut payload, k);
+            }
+        }
+    }
+    let mut entry = Vec::with_capacity(payload.len() + 8);
+    entry.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    entry.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    entry.extend_from_slice(&payload);
+    entry
+}
+
+/// Reads the operations of one payload; `None` when it does not parse.
+fn decode_payload(mut p: &[u8]) -> Option<Vec<Op>> {
+    fn take<'a>(p: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        if p.len() < n {
+            return None;
+        }
+        let (head, rest) = p.split_at(n);
+        *p = rest;
+        Some(head)
+    }
+    fn field(p: &mut &[u8]) -> Option<Vec<u8>> {
+        let n = u32::from_le_bytes(take(p, 4)?.try_into().ok()?) as usize;
+        Some(take(p, n)?.to_vec())
+    }
+    let mut ops = Vec::new();
+    while !p.is_empty() {
+        match take(&mut p, 1)?[0] {
+            PUT => {
+                let k = field(&mut p)?;
+                ops.push(Op::Put(k, field(&mut p)?));
+            }
+            REMOVE => ops.push(Op::Remove(field(&mut p)?)),
+            _ => return None,
+        }
+    }
+    (!ops.is_empty()).then_some(ops)
+}
+
+/// The entries of a journal's bytes, oldest first. An incomplete or unreadable last entry (a
+/// write cut off by a crash, never acknowledged) is left out; an unreadable entry with more
+/// after it is `Err`.
+pub fn read(bytes: &[u8]) -> Result<Vec<Vec<Op>>, String> {
+    let mut entries = Vec::new();
+    let mut at = 0usize;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        // A crash can leave the file longer than what reached the disk, the rest zeros.
+        if rest.len() < 8 || rest.iter().all(|b| *b == 0) {
+            break;
+        }
+        let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+        let sum = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]);
+        if len > MAX_ENTRY || rest.len() < 8 + len {
+            // Cut off, or a length no save writes: nothing whole can follow it.
+            if len <= MAX_ENTRY {
+                break;
+            }
+            return Err(format!("its journal is unreadable at byte {at}"));
+        }
+        let payload = &rest[8..8 + len];
+        let ops = (crc32fast::hash(payload) == sum)
+            .then(|| decode_payload(payload))
+            .flatten();
+        match ops {
+            Some(ops) => entries.push(ops),
+            None if rest.len() == 8 + len => break,
+            None => return Err(format!("its journal is unreadable at byte {at}")),
+        }
+        at += 8 + len;
+    }
+    Ok(entries)
+}
+
+impl Journal {
+    /// Opens (or creates) the journal at `path` and returns it with the entries it holds.
+    pub fn open(path: &Path) -> io::Result<(Journal, Result<Vec<Vec<Op>>, String>)> {
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(path)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        let len = bytes.len() as u64;
+        Ok((Journal { file, len }, read(&bytes)))
+    }
+
+    /// How many bytes the journal holds.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// True when there is nothing to replay.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends one entry and makes it durable. On failure the journal is cut back to what it
+    /// held, so nothing half-written stays in front of the next entry.
+    pub fn append(&mut self, ops: &[Op]) -> io::Result<()> {
+        let entry = encode(ops);
+        let result = (|| {
+            self.file.seek(SeekFrom::Start(self.len))?;
+            self.file.write_all(&entry)?;
+            self.file.sync_data()
+        })();
+        match result {
+            Ok(()) => {
+                self.len += entry.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self.file.set_len(self.len);
+                Err(e)
+            }
+        }
+    }
+
+    /// Empties the journal, durably: everything in it is in sled's files now.
+    pub fn clear(&mut self) -> io::Result<()> {
+        self.file.set_len(0)?;
+        self.file.sync_data()?;
+        self.len = 0;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ops(n: u8) -> Vec<Op> {
+        vec![
+            Op::Put(format!("checkin/s/{n}").into_bytes(), vec![n; 40]),
+            Op::Remove(b"photo/x".to_vec()),
+            Op::Put(
+                b"meta/generation".to_vec(),
+                u64::from(n).to_be_bytes().to_vec(),
+            ),
+        ]
+    }
+
+    fn journal(entries: u8) -> Vec<u8> {
+        (1..=entries).flat_map(|n| encode(&ops(n))).collect()
+    }
+
+    #[test]
+    fn entries_read_back_in_order() {
+        assert_eq!(read(&journal(3)).unwrap(), vec![ops(1), ops(2), ops(3)]);
+        assert_eq!(read(&[]).unwrap(), Vec::<Vec<Op>>::new());
+    }
+
+    /// A kill or a power cut during an append leaves the last entry cut off or garbled: it
+    /// was never acknowledged, and everything before it is kept.
+    #[test]
+    fn a_cut_off_last_entry_is_dropped() {
+        let whole = journal(3);
+        let two = encode(&ops(1)).len() + encode(&ops(2)).len();
+        for cut in two..whole.len() {
+            assert_eq!(
+                read(&whole[..cut]).unwrap(),
+                vec![ops(1), ops(2)],
+                "cut {cut}"
+            );
+        }
+        let mut garbled = whole.clone();
+        let last = garbled.len() - 3;
+        garbled[last] ^= 0x40;
+        assert_eq!(read(&garbled).unwrap(), vec![ops(1), ops(2)]);
+    }
+
+    /// A changed byte in an entry with more after it is damage, never a silent loss.
+    #[test]
+    fn damage_before_the_last_entry_is_refused() {
+        let whole = journal(3);
+        for at in [9, 20, encode(&ops(1)).len() + 12] {
+            let mut damaged = whole.clone();
+            damaged[at] ^= 0x01;
+            let err = read(&damaged).unwrap_err();
+            assert!(err.contains("journal is unreadable"), "{err}");
+        }
+    }
+
+    /// A crash can leave the file's new length on disk without its bytes: zeros after the
+    /// last whole entry are a cut-off append, not damage.
+    #[test]
+    fn zeros_after_the_last_entry_are_a_cut_off_append() {
+        let mut j = journal(2);
+        j.extend(std::iter::repeat_n(0u8, 300));
+        assert_eq!(read(&j).unwrap(), vec![ops(1), ops(2)]);
+        let mut damaged = journal(2);
+        damaged[0] ^= 0x01;
+        damaged.extend(encode(&ops(3)));
+        assert!(read(&damaged).is_err());
+    }
+
+    #[test]
+    fn appends_are_kept_and_clear_empties_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal");
+        let (mut j, entries) = Journal::open(&path).unwrap();
+        assert!(entries.unwrap().is_empty() && j.is_empty());
+        j.append(&ops(1)).unwrap();
+        j.append(&ops(2)).unwrap();
+        drop(j);
+        let (mut j, entries) = Journal::open(&path).unwrap();
+        assert_eq!(entries.unwrap(), vec![ops(1), ops(2)]);
+        assert_eq!(j.len(), std::fs::metadata(&path).unwrap().len());
+        j.clear().unwrap();
+        j.append(&ops(3)).unwrap();
+        drop(j);
+        let (_, entries) = Journal::open(&path).unwrap();
+        assert_eq!(entries.unwrap(), vec![ops(3)]);
+    }
+}
