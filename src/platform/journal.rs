@@ -34,6 +34,9 @@ const REMOVE: u8 = 2;
 /// kilobytes), so a damaged length is never taken for a giant entry.
 const MAX_ENTRY: usize = 64 << 20;
 
+/// The entries of a journal, oldest first, or why they cannot be read.
+pub type Entries = Result<Vec<Vec<Op>>, String>;
+
 /// The journal file, open for appending.
 pub struct Journal {
     file: File,
@@ -97,7 +100,7 @@ fn decode_payload(mut p: &[u8]) -> Option<Vec<Op>> {
 /// The entries of a journal's bytes, oldest first. An incomplete or unreadable last entry (a
 /// write cut off by a crash, never acknowledged) is left out; an unreadable entry with more
 /// after it is `Err`.
-pub fn read(bytes: &[u8]) -> Result<Vec<Vec<Op>>, String> {
+pub fn read(bytes: &[u8]) -> Entries {
     let mut entries = Vec::new();
     let mut at = 0usize;
     while at < bytes.len() {
@@ -131,7 +134,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Vec<Op>>, String> {
 
 impl Journal {
     /// Opens (or creates) the journal at `path` and returns it with the entries it holds.
-    pub fn open(path: &Path) -> io::Result<(Journal, Result<Vec<Vec<Op>>, String>)> {
+    pub fn open(path: &Path) -> io::Result<(Journal, Entries)> {
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]
