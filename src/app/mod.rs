@@ -13,7 +13,7 @@ use crate::domain::photo::{self, Photo, PhotoDraft};
 use crate::domain::reminders::{plan_reminders_in, Reminder};
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, TreatmentSession};
 use crate::domain::settings::Settings;
-use crate::domain::status::{status, Status};
+use crate::domain::status::{recent_since, status, Status};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 pub use store::{MemoryStore, Store, StoreError};
@@ -156,6 +156,18 @@ pub enum AppError {
     Store(#[from] StoreError),
 }
 
+/// What the window shows, read at once (see [`Aftercare::overview`]).
+#[derive(Debug, Clone)]
+pub struct Overview {
+    pub snapshot: Snapshot,
+    pub status: Status,
+    /// Sessions whose plan could not be resolved.
+    pub problems: Vec<String>,
+    pub inbox: Vec<Reminder>,
+    /// The whole history, or only what Today needs.
+    pub complete: bool,
+}
+
 /// The application: a store, a clock, the photo files and the device's fonts.
 pub struct Aftercare<S: Store, C: Clock> {
     store: S,
@@ -226,6 +238,21 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         Ok(self.store.load()?)
     }
 
+    /// What Today and the reminders need, without the rest of the history: the recent
+    /// sessions (`status::recent_since`) and the latest, their check-ins and photos, the
+    /// settings, and the delivery-log entries of the reminders planned from the catch-up
+    /// window on. Reminders, the inbox and the current session come out the same as from
+    /// [`Aftercare::snapshot`]; red flags only from the check-ins of these sessions.
+    pub fn recent(&self) -> Result<Snapshot, AppError> {
+        let now = self.clock.now();
+        let today = now.with_timezone(&self.clock.zone()).date_naive();
+        let mut snap = self.store.recent(&recent_since(today))?;
+        let planned = self.plan(&snap, catch_up_since(now));
+        let ids: Vec<&str> = planned.iter().map(|r| r.id.as_str()).collect();
+        snap.deliveries = self.store.deliveries(&ids)?;
+        Ok(snap)
+    }
+
     /// The status of every session now, with problems of individual sessions beside it.
     pub fn status(&self) -> Result<(Status, Vec<String>), AppError> {
         let snap = self.store.load()?;
@@ -239,14 +266,14 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
 
     /// Every reminder due from now on, in the device's current zone.
     pub fn reminders(&self) -> Result<Vec<Reminder>, AppError> {
-        let snap = self.store.load()?;
+        let snap = self.recent()?;
         Ok(self.plan(&snap, self.clock.now()))
     }
 
     /// The reminders still to deliver: planned from now on and not in the delivery log,
     /// oldest first. What a platform arms.
     pub fn upcoming(&self) -> Result<Vec<Reminder>, AppError> {
-        let snap = self.store.load()?;
+        let snap = self.recent()?;
         let planned = self.plan(&snap, self.clock.now());
         Ok(planned
             .into_iter()
@@ -272,7 +299,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         &mut self,
         shown: &[(String, DateTime<Utc>)],
     ) -> Result<usize, AppError> {
-        let snap = self.store.load()?;
+        let snap = self.recent()?;
         let now = self.clock.now();
         let zone = self.clock.zone();
         let planned = self.plan(&snap, catch_up_since(now));
@@ -396,10 +423,15 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
     /// The reminders that fell due in the catch-up window and that the patient has neither
     /// opened nor dismissed in the app: the inbox on Today, oldest first.
     pub fn inbox(&self) -> Result<Vec<Reminder>, AppError> {
-        let snap = self.store.load()?;
+        Ok(self.inbox_in(&self.recent()?))
+    }
+
+    /// The inbox from a snapshot that holds the delivery-log entries of the reminders
+    /// planned from the catch-up window on (a full one, or [`Aftercare::recent`]).
+    fn inbox_in(&self, snap: &Snapshot) -> Vec<Reminder> {
         let now = self.clock.now();
-        let planned = self.plan(&snap, catch_up_since(now));
-        Ok(planned
+        let planned = self.plan(snap, catch_up_since(now));
+        planned
             .into_iter()
             .filter(|r| r.at.with_timezone(&chrono::Utc) <= now)
             .filter(|r| {
@@ -408,7 +440,32 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
                         && matches!(d.state, DeliveryState::Opened | DeliveryState::Dismissed)
                 })
             })
-            .collect())
+            .collect()
+    }
+
+    /// What the window shows, from one read of the store: everything (`complete`), or only
+    /// what Today needs ([`Aftercare::recent`]), which costs the same with ten years of
+    /// history as with one.
+    pub fn overview(&self, complete: bool) -> Result<Overview, AppError> {
+        let snapshot = if complete {
+            self.store.load()?
+        } else {
+            self.recent()?
+        };
+        let (status, problems) = status(
+            &snapshot.sessions,
+            &snapshot.checkins,
+            self.clock.now(),
+            self.clock.zone(),
+        );
+        let inbox = self.inbox_in(&snapshot);
+        Ok(Overview {
+            snapshot,
+            status,
+            problems,
+            inbox,
+            complete,
+        })
     }
 
     /// Marks inbox reminders opened or dismissed in the delivery log, as one change.

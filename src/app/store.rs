@@ -56,6 +56,20 @@ pub trait Store {
     fn session(&self, id: &str) -> Result<Option<TreatmentSession>, StoreError> {
         Ok(self.sessions()?.into_iter().find(|s| s.id == id))
     }
+    /// What Today and the reminders need: see [`Snapshot::recent_part`], whose meaning an
+    /// override keeps. `since` is a session id (`status::recent_since`).
+    fn recent(&self, since: &str) -> Result<Snapshot, StoreError> {
+        Ok(self.load()?.recent_part(since))
+    }
+    /// The delivery-log entries of these reminders, those that exist.
+    fn deliveries(&self, ids: &[&str]) -> Result<Vec<Delivery>, StoreError> {
+        Ok(self
+            .load()?
+            .deliveries
+            .into_iter()
+            .filter(|d| ids.contains(&d.id.as_str()))
+            .collect())
+    }
     /// The check-in record of one session and date, if stored.
     fn checkin(
         &self,

@@ -41,6 +41,41 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The part of the store Today and the reminders need: the sessions whose id sorts at or
+    /// after `since` (see `status::recent_since`) and the latest session, their check-ins and
+    /// photos, the settings and the generation. The delivery log is left out: the app reads
+    /// the entries of the reminders it plans.
+    pub fn recent_part(&self, since: &str) -> Snapshot {
+        let latest = self.sessions.iter().map(|s| s.id.as_str()).max();
+        let keep = |id: &str| id >= since || Some(id) == latest;
+        let mut sessions: Vec<TreatmentSession> = self
+            .sessions
+            .iter()
+            .filter(|s| keep(&s.id))
+            .cloned()
+            .collect();
+        sessions.sort_by(|a, b| a.id.cmp(&b.id));
+        let kept = |id: &str| sessions.iter().any(|s| s.id == id);
+        Snapshot {
+            generation: self.generation,
+            checkins: self
+                .checkins
+                .iter()
+                .filter(|c| kept(&c.session))
+                .cloned()
+                .collect(),
+            settings: self.settings.clone(),
+            deliveries: Vec::new(),
+            photos: self
+                .photos
+                .iter()
+                .filter(|p| kept(&p.session))
+                .cloned()
+                .collect(),
+            sessions,
+        }
+    }
+
     /// True when there is nothing to lose.
     pub fn is_empty(&self) -> bool {
         self.sessions.is_empty() && self.checkins.is_empty()

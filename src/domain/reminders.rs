@@ -178,12 +178,17 @@ pub fn plan_reminders_in(
         now,
         out: Vec::new(),
     };
+    // The dates checked in, per session, found once (a long history has thousands).
+    let recorded: std::collections::HashSet<(&str, NaiveDate)> = checkins
+        .iter()
+        .map(|c| (c.session.as_str(), c.date))
+        .collect();
     for session in sessions {
         let Ok(plan) = session.compression_plan() else {
             continue;
         };
         let photos_closed = photo::prompt(session, photos, session.date).is_closed();
-        plan_session(&mut p, session, &plan, checkins, photos_closed);
+        plan_session(&mut p, session, &plan, &recorded, photos_closed);
     }
     let mut out = p.out;
     out.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
@@ -194,15 +199,11 @@ fn plan_session(
     p: &mut Planner,
     session: &TreatmentSession,
     plan: &CompressionPlan,
-    checkins: &[CheckInRecord],
+    checked_in: &std::collections::HashSet<(&str, NaiveDate)>,
     photos_closed: bool,
 ) {
     let id = session.id.as_str();
-    let recorded = |d: NaiveDate| {
-        checkins
-            .iter()
-            .any(|c| c.session == session.id && c.date == d)
-    };
+    let recorded = |d: NaiveDate| checked_in.contains(&(id, d));
     let total = plan.days_total;
     let locale = p.locale;
     let t = locale.t();

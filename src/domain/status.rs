@@ -15,6 +15,22 @@ use chrono_tz::Tz;
 /// How long a reported red flag stays on the Today screen.
 pub const RED_FLAG_WINDOW_HOURS: i64 = 48;
 
+/// How many days back Today and the reminders look: a session dated earlier has nothing
+/// left for either. Its plan is over (at most `MAX_DAYS` days, then a day's follow-up), its
+/// photo prompt and follow-ups are past (three months, at most 92 days, then 21 days), and so
+/// are the reminders caught up from the last 36 hours; two days spare for zones and quiet
+/// hours.
+pub const RECENT_DAYS: u64 = crate::domain::plan::MAX_DAYS as u64 + 1 + 92 + 21 + 2 + 2;
+
+/// The first session id (a session's id begins with its date) that Today and the reminders
+/// look at on `today`; the latest session counts too, whatever its date (Today shows it
+/// when no plan runs).
+pub fn recent_since(today: NaiveDate) -> String {
+    (today - chrono::Days::new(RECENT_DAYS))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 /// One session at one instant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionStatus {
@@ -79,6 +95,15 @@ pub fn status(
     let mut problems = Vec::new();
     let mut ordered: Vec<&TreatmentSession> = sessions.iter().collect();
     ordered.sort_by(|a, b| (a.date, a.end_time, &a.id).cmp(&(b.date, b.end_time, &b.id)));
+    // Each session's records, found once (a long history has thousands).
+    let mut by_session: std::collections::HashMap<&str, Vec<CheckInRecord>> =
+        std::collections::HashMap::new();
+    for r in records {
+        by_session
+            .entry(r.session.as_str())
+            .or_default()
+            .push(r.clone());
+    }
     for session in ordered {
         let plan = match session.compression_plan() {
             Ok(p) => p,
@@ -87,11 +112,7 @@ pub fn status(
                 continue;
             }
         };
-        let own: Vec<CheckInRecord> = records
-            .iter()
-            .filter(|r| r.session == session.id)
-            .cloned()
-            .collect();
+        let own = by_session.remove(session.id.as_str()).unwrap_or_default();
         let dates = date_entries(&plan, &own, today);
         let future = session.is_future(now);
         out.push(SessionStatus {

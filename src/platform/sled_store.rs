@@ -49,7 +49,6 @@ pub struct SledStore {
     db: sled::Db,
     generation: u64,
     clock: Box<dyn Clock + Send>,
-    notice: Option<String>,
     /// Held during a commit, a checkpoint, and while the backup writer reads the store, so
     /// that the backup holds whole, durable changes only.
     durable: Arc<Mutex<Durable>>,
@@ -119,6 +118,174 @@ struct BackupState {
     hurry: bool,
     stop: bool,
     problem: Option<String>,
+    /// The full check of the store made when it opened.
+    check: Check,
+    /// What that check had to repair, for the app or the command line to tell.
+    notice: Option<String>,
+}
+
+/// The full check of the store made when it opens: every value decoded, the whole validated,
+/// and the automatic backup read in full. The window opens without waiting for it (Today
+/// reads only what it shows); a save, a full load and the command line wait for it.
+#[derive(Debug, Clone)]
+enum Check {
+    Pending,
+    Sound,
+    Failed(Failure),
+}
+
+/// Why the check failed, kept so that every caller gets the same error.
+#[derive(Debug, Clone)]
+enum Failure {
+    Damaged(String),
+    Newer(u32),
+    DiskFull,
+}
+
+impl Failure {
+    fn of(e: StoreError) -> Failure {
+        match e {
+            StoreError::NewerSchema { found } => Failure::Newer(found),
+            StoreError::DiskFull => Failure::DiskFull,
+            StoreError::Damaged { reason, .. } | StoreError::Io(reason) => Failure::Damaged(reason),
+            other => Failure::Damaged(other.to_string()),
+        }
+    }
+
+    fn error(&self, dir: &Path) -> StoreError {
+        match self {
+            Failure::Damaged(reason) => StoreError::Damaged {
+                dir: dir.to_path_buf(),
+                reason: reason.clone(),
+            },
+            Failure::Newer(found) => StoreError::NewerSchema { found: *found },
+            Failure::DiskFull => StoreError::DiskFull,
+        }
+    }
+}
+
+/// What the check found.
+struct Checked {
+    check: Check,
+    notice: Option<String>,
+    /// The change the automatic backup holds after the check.
+    backed_up: u64,
+}
+
+/// The message for a store behind its automatic backup.
+fn lost_data(store: u64, backup: u64) -> String {
+    format!(
+        "it holds change {store} but its automatic backup holds change {backup}: the store has lost data"
+    )
+}
+
+/// The full check (see [`Check`]), with the repairs the old open made: a missing automatic
+/// backup is written from a sound store, and an unreadable one is kept aside and written
+/// again. `made_at` is when the store was opened.
+fn check_store(
+    db: &sled::Db,
+    dir: &Path,
+    durable: &Mutex<Durable>,
+    made_at: DateTime<FixedOffset>,
+) -> Checked {
+    let failed = |f: Failure| Checked {
+        check: Check::Failed(f),
+        notice: None,
+        backed_up: 0,
+    };
+    let snap = {
+        let _whole = lock_durable(durable);
+        read_all(db)
+    };
+    let snap = match snap {
+        Ok(snap) => snap,
+        Err(e) => return failed(Failure::of(e)),
+    };
+    if let Err(reason) = backup::validate(&snap) {
+        return failed(Failure::Damaged(reason));
+    }
+    let write = || write_backup(db, dir, durable, Some(made_at));
+    let (notice, backed_up) = match read_auto_backup(dir) {
+        Ok(Some(b)) if b.snapshot.generation > snap.generation => {
+            return failed(Failure::Damaged(lost_data(
+                snap.generation,
+                b.snapshot.generation,
+            )))
+        }
+        Ok(Some(b)) => {
+            if read_backup_generation(dir) != Some(b.snapshot.generation) {
+                let _ = write_backup_generation(dir, b.snapshot.generation);
+            }
+            (None, b.snapshot.generation)
+        }
+        Ok(None) if !snap.is_empty() => match write() {
+            Ok(held) => (
+                Some("the automatic backup was missing; it was written again from the store".into()),
+                held,
+            ),
+            Err(p) => (
+                Some(format!(
+                    "the automatic backup was missing, and the automatic backup could not be written: {p}"
+                )),
+                0,
+            ),
+        },
+        Ok(None) => (None, 0),
+        // The store is sound and its backup is not: keep the backup aside (never deleting
+        // it) and write a fresh one at once, so the store is protected again.
+        Err(reason) => {
+            let stamp = made_at.with_timezone(&chrono::Utc).format("%Y%m%dT%H%M%SZ");
+            let aside = free_name(dir, &format!("auto-backup.damaged-{stamp}"), ".json");
+            let moved = std::fs::rename(dir.join(AUTO_BACKUP), &aside).and_then(|()| sync_dir(dir));
+            match moved {
+                Ok(()) => match write() {
+                    Ok(held) => (
+                        Some(format!(
+                            "{reason}; it was kept aside as {} and written again from the store, which is sound",
+                            aside.display()
+                        )),
+                        held,
+                    ),
+                    Err(p) => (
+                        Some(format!(
+                            "{reason}; it was kept aside as {}, and the automatic backup could not be written: {p}",
+                            aside.display()
+                        )),
+                        0,
+                    ),
+                },
+                Err(e) => (
+                    Some(format!("{reason}, and it could not be moved aside: {e}")),
+                    0,
+                ),
+            }
+        }
+    };
+    Checked {
+        check: Check::Sound,
+        notice,
+        backed_up,
+    }
+}
+
+/// The sidecar that says which change the automatic backup holds, so that opening the store
+/// compares generations without reading the whole backup.
+const BACKUP_GENERATION: &str = "auto-backup.generation";
+
+/// The change the automatic backup holds, as its sidecar says; `None` without a readable one.
+fn read_backup_generation(dir: &Path) -> Option<u64> {
+    std::fs::read_to_string(dir.join(BACKUP_GENERATION))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn write_backup_generation(dir: &Path, generation: u64) -> std::io::Result<()> {
+    write_atomic(
+        &dir.join(BACKUP_GENERATION),
+        format!("{generation}\n").as_bytes(),
+    )
 }
 
 /// Writes the automatic backup on its own thread, after the change is acknowledged: a save
@@ -135,37 +302,86 @@ fn lock_state(m: &Mutex<BackupState>) -> MutexGuard<'_, BackupState> {
 
 impl BackupWriter {
     /// Starts the writer for the store `db` in `dir`, whose backup file holds change
-    /// `written`.
+    /// `written`. With `check` (the time the store opened), the thread first makes the full
+    /// check of the store and its backup; without, the store counts as sound (it was just
+    /// rebuilt).
     fn start(
         db: sled::Db,
         dir: PathBuf,
         durable: Arc<Mutex<Durable>>,
         written: u64,
+        check: Option<DateTime<FixedOffset>>,
     ) -> BackupWriter {
         let shared = Arc::new((
             Mutex::new(BackupState {
                 wanted: written,
-                made_at: None,
+                made_at: check,
                 first_pending: None,
                 last_change: Instant::now(),
                 written,
                 hurry: false,
                 stop: false,
                 problem: None,
+                check: if check.is_some() {
+                    Check::Pending
+                } else {
+                    Check::Sound
+                },
+                notice: None,
             }),
             Condvar::new(),
         ));
         let theirs = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("aftercare-backup".into())
-            .spawn(move || backup_loop(&theirs, &db, &dir, &durable))
-            .ok();
-        let writer = BackupWriter { shared, thread };
-        if writer.thread.is_none() {
-            lock_state(&writer.shared.0).problem =
-                Some("the automatic backup could not be written: no thread to write it".into());
+            .spawn({
+                let dir = dir.clone();
+                let durable = Arc::clone(&durable);
+                let db = db.clone();
+                move || backup_loop(&theirs, &db, &dir, &durable)
+            });
+        match spawned {
+            Ok(thread) => BackupWriter {
+                shared,
+                thread: Some(thread),
+            },
+            Err(e) => {
+                // No thread: check here, and leave the backup to the next open.
+                {
+                    let mut st = lock_state(&shared.0);
+                    if let Some(made_at) = check {
+                        let checked = check_store(&db, &dir, &durable, made_at);
+                        st.check = checked.check;
+                        st.notice = checked.notice;
+                    }
+                    st.problem = Some(format!(
+                        "the automatic backup could not be written: no thread to write it ({e})"
+                    ));
+                }
+                BackupWriter {
+                    shared,
+                    thread: None,
+                }
+            }
         }
-        writer
+    }
+
+    /// Waits for the full check of the store; `Err` when it failed.
+    fn checked(&self, dir: &Path) -> Result<(), StoreError> {
+        let (m, cv) = &*self.shared;
+        let mut st = lock_state(m);
+        while matches!(st.check, Check::Pending) {
+            st = cv.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+        match &st.check {
+            Check::Failed(f) => Err(f.error(dir)),
+            _ => Ok(()),
+        }
+    }
+
+    /// What the full check had to repair, once it is done.
+    fn notice(&self) -> Option<String> {
+        lock_state(&self.shared.0).notice.clone()
     }
 
     /// Change `generation`, made at `made_at`, is durable: back it up soon.
@@ -190,7 +406,7 @@ impl BackupWriter {
         }
         st.hurry = true;
         cv.notify_all();
-        while st.wanted > st.written {
+        while st.wanted > st.written && !matches!(st.check, Check::Failed(_)) {
             st = cv.wait(st).unwrap_or_else(|e| e.into_inner());
         }
         st.problem.clone()
@@ -220,8 +436,32 @@ fn backup_loop(
 ) {
     let (m, cv) = shared;
     let mut st = lock_state(m);
+    if let (Check::Pending, Some(made_at)) = (&st.check, st.made_at) {
+        drop(st);
+        let checked = catch_unwind(AssertUnwindSafe(|| check_store(db, dir, durable, made_at)))
+            .unwrap_or_else(|_| Checked {
+                check: Check::Failed(Failure::Damaged("the store check failed".into())),
+                notice: None,
+                backed_up: 0,
+            });
+        st = lock_state(m);
+        let sound = matches!(checked.check, Check::Sound);
+        st.check = checked.check;
+        st.notice = checked.notice;
+        st.written = checked.backed_up;
+        if !sound {
+            // Nothing is written from a store that failed its check.
+            st.wanted = st.written;
+        } else if st.wanted > st.written {
+            // The last changes before a kill are not in the backup yet: catch up now.
+            st.hurry = true;
+        }
+        cv.notify_all();
+    }
     loop {
-        if st.wanted > st.written {
+        // A store that failed its check is never written to its backup: a store behind its
+        // backup would overwrite the newer backup.
+        if st.wanted > st.written && matches!(st.check, Check::Sound) {
             let now = Instant::now();
             let due = (st.last_change + BACKUP_QUIET)
                 .min(st.first_pending.unwrap_or(now) + BACKUP_AT_MOST);
@@ -282,6 +522,7 @@ fn write_backup(
     let made_at = made_at.ok_or("the time of the change is unknown")?;
     let bytes = backup::encode(&snap, made_at)?;
     write_atomic(&dir.join(AUTO_BACKUP), &bytes).map_err(|e| e.to_string())?;
+    write_backup_generation(dir, snap.generation).map_err(|e| e.to_string())?;
     Ok(snap.generation)
 }
 
@@ -451,9 +692,22 @@ fn read_all(db: &sled::Db) -> Result<Snapshot, StoreError> {
 }
 
 impl SledStore {
-    /// Opens (or creates) the store in `dir`. A damaged store, or one that has lost changes
-    /// its automatic backup holds, is refused with [`StoreError::Damaged`]; nothing is changed.
+    /// Opens (or creates) the store in `dir` and checks all of it. A damaged store, or one
+    /// that has lost changes its automatic backup holds, is refused with
+    /// [`StoreError::Damaged`]; nothing is changed.
     pub fn open(dir: &Path, clock: Box<dyn Clock + Send>) -> Result<Self, StoreError> {
+        let store = Self::open_unchecked(dir, clock)?;
+        store.backup.checked(dir)?;
+        Ok(store)
+    }
+
+    /// Opens (or creates) the store in `dir` without waiting for the full check, which runs
+    /// on the writer's thread: what opening costs then does not grow with the history. What
+    /// is checked here: sled opens, the journal reads and replays, the generation counter
+    /// reads, and the store is not behind its automatic backup (as the backup's sidecar
+    /// says). A save, [`Store::load`], [`SledStore::notice`] and
+    /// [`SledStore::checked`] wait for the full check, and fail as [`SledStore::open`] would.
+    pub fn open_unchecked(dir: &Path, clock: Box<dyn Clock + Send>) -> Result<Self, StoreError> {
         let lock = lock(dir)?;
         let damaged = |reason: String| StoreError::Damaged {
             dir: dir.to_path_buf(),
@@ -480,86 +734,56 @@ impl SledStore {
             }
             checkpoint(&db, &mut durable)?;
         }
-        let snap = match read_all(&db) {
-            Ok(s) => s,
-            Err(StoreError::Io(reason)) => return Err(damaged(reason)),
-            Err(other) => return Err(other),
+        let generation = match db.get(GENERATION_KEY) {
+            Ok(Some(v)) => u64::from_be_bytes(
+                v.as_ref()
+                    .try_into()
+                    .map_err(|_| damaged("the generation counter is unreadable".into()))?,
+            ),
+            Ok(None) => 0,
+            Err(e) => match sled_error(e) {
+                StoreError::Io(reason) => return Err(damaged(reason)),
+                other => return Err(other),
+            },
         };
-        backup::validate(&snap).map_err(damaged)?;
-        let auto = read_auto_backup(dir);
-        if let Ok(Some(auto)) = &auto {
-            if auto.snapshot.generation > snap.generation {
-                return Err(damaged(format!(
-                    "it holds change {} but its automatic backup holds change {}: the store has lost data",
-                    snap.generation, auto.snapshot.generation
-                )));
-            }
+        let backed_up = read_backup_generation(dir);
+        if let Some(backed_up) = backed_up.filter(|b| *b > generation) {
+            return Err(damaged(lost_data(generation, backed_up)));
         }
-        let backed_up = match &auto {
-            Ok(Some(b)) => b.snapshot.generation,
-            _ => 0,
-        };
+        let made_at = clock.now().with_timezone(&clock.zone()).fixed_offset();
         let durable = Arc::new(Mutex::new(durable));
-        let mut store = SledStore {
+        let store = SledStore {
             backup: BackupWriter::start(
                 db.clone(),
                 dir.to_path_buf(),
                 Arc::clone(&durable),
-                backed_up,
+                backed_up.unwrap_or(0),
+                Some(made_at),
             ),
             dir: dir.to_path_buf(),
             db,
-            generation: snap.generation,
+            generation,
             clock,
-            notice: None,
             durable,
             _lock: lock,
         };
-        match auto {
-            // The store is sound and its backup is not: keep the backup aside and write a
-            // fresh one at once, so the store is protected again before the next change.
-            Err(reason) => store.replace_unusable_backup(&reason),
-            Ok(None) if !snap.is_empty() => {
-                store.notice = Some(match store.write_auto_backup() {
-                    Some(p) => format!("the automatic backup was missing, and {p}"),
-                    None => "the automatic backup was missing; it was written again from the store"
-                        .into(),
-                });
-            }
-            // The last changes before the app was stopped (or killed) are not in the backup
-            // yet: the writer catches up in the background.
-            Ok(Some(_)) if backed_up < snap.generation => {
-                store.backup.changed(snap.generation, store.made_at());
-            }
-            _ => {}
-        }
+        // The last changes before a kill may not be in the backup yet: the writer catches
+        // up once the check is done.
+        store.backup.changed(generation, made_at);
         Ok(store)
     }
 
-    /// Moves an unreadable automatic backup aside (never deleting it) and writes a new one
-    /// from the store, leaving a notice that says so.
-    fn replace_unusable_backup(&mut self, reason: &str) {
-        let stamp = self.clock.now().format("%Y%m%dT%H%M%SZ");
-        let aside = free_name(&self.dir, &format!("auto-backup.damaged-{stamp}"), ".json");
-        let moved =
-            std::fs::rename(self.dir.join(AUTO_BACKUP), &aside).and_then(|()| sync_dir(&self.dir));
-        self.notice = Some(match moved {
-            Ok(()) => {
-                match &self.write_auto_backup() {
-                    Some(p) => format!("{reason}; it was kept aside as {}, and {p}", aside.display()),
-                    None => format!(
-                        "{reason}; it was kept aside as {} and written again from the store, which is sound",
-                        aside.display()
-                    ),
-                }
-            }
-            Err(e) => format!("{reason}, and it could not be moved aside: {e}"),
-        });
+    /// Waits for the full check of the store (see [`SledStore::open_unchecked`]); `Err` as
+    /// [`SledStore::open`] would have refused it.
+    pub fn checked(&self) -> Result<(), StoreError> {
+        self.backup.checked(&self.dir)
     }
 
     /// What opening the store had to repair, for the app or the command line to tell.
-    pub fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
+    /// Waits for the full check.
+    pub fn notice(&self) -> Option<String> {
+        let _ = self.checked();
+        self.backup.notice()
     }
 
     /// Moves a damaged store aside (never deleting it), and rebuilds the store from the
@@ -613,12 +837,17 @@ impl SledStore {
         let log = File::open(store_dir.join("db")).map_err(io_error)?;
         let durable = Arc::new(Mutex::new(Durable { journal, log }));
         let mut store = SledStore {
-            backup: BackupWriter::start(db.clone(), dir.to_path_buf(), Arc::clone(&durable), 0),
+            backup: BackupWriter::start(
+                db.clone(),
+                dir.to_path_buf(),
+                Arc::clone(&durable),
+                0,
+                None,
+            ),
             dir: dir.to_path_buf(),
             db,
             generation: 0,
             clock,
-            notice: None,
             durable,
             _lock: lock,
         };
@@ -649,6 +878,8 @@ impl SledStore {
     /// sled in memory; sled writes them to its own files at the next checkpoint. The
     /// automatic backup follows on the writer's thread.
     fn commit(&mut self, mut ops: Vec<Op>) -> Result<(), StoreError> {
+        // Nothing is written onto a store that failed its check.
+        self.checked()?;
         let generation = self.generation + 1;
         ops.push(Op::Put(
             GENERATION_KEY.into(),
@@ -669,13 +900,6 @@ impl SledStore {
         Ok(())
     }
 
-    /// Writes the automatic backup now and waits for it; returns why it could not be
-    /// written, if it could not (the store holds its data durably either way).
-    fn write_auto_backup(&self) -> Option<String> {
-        self.backup.changed(self.generation, self.made_at());
-        self.backup.settle()
-    }
-
     /// Reads and checks one value, if stored.
     fn get<T: serde::de::DeserializeOwned>(
         &self,
@@ -691,6 +915,7 @@ impl SledStore {
 
 impl Store for SledStore {
     fn load(&self) -> Result<Snapshot, StoreError> {
+        self.checked()?;
         read_all(&self.db)
     }
 
@@ -706,6 +931,58 @@ impl Store for SledStore {
 
     fn session(&self, id: &str) -> Result<Option<TreatmentSession>, StoreError> {
         self.get("session", &session_key(id))
+    }
+
+    /// Range reads: the sessions from `since` on (keys sort by id, which begins with the
+    /// date) and the last one, then each one's check-ins and photos by prefix. What this
+    /// costs grows with the recent sessions, not with the history.
+    fn recent(&self, since: &str) -> Result<Snapshot, StoreError> {
+        let mut snap = Snapshot {
+            generation: self.generation,
+            settings: self.get("settings", SETTINGS_KEY)?.unwrap_or_default(),
+            ..Snapshot::default()
+        };
+        let from = session_key(since);
+        for item in self.db.range(from.as_bytes()..b"session0".as_slice()) {
+            let (k, v) = item.map_err(sled_error)?;
+            snap.sessions.push(decode("session", &k, &v)?);
+        }
+        if snap.sessions.is_empty() {
+            if let Some(item) = self.db.scan_prefix("session/").next_back() {
+                let (k, v) = item.map_err(sled_error)?;
+                snap.sessions.push(decode("session", &k, &v)?);
+            }
+        }
+        for session in &snap.sessions {
+            for item in self.db.scan_prefix(format!("checkin/{}/", session.id)) {
+                let (k, v) = item.map_err(sled_error)?;
+                snap.checkins.push(decode("checkin", &k, &v)?);
+            }
+            for item in self.db.scan_prefix(format!("photo/{}-", session.id)) {
+                let (k, v) = item.map_err(sled_error)?;
+                let photo: Photo = decode("photo", &k, &v)?;
+                if photo.session == session.id {
+                    snap.photos.push(photo);
+                }
+            }
+        }
+        // In key order, as a full load gives them.
+        snap.checkins
+            .sort_by_cached_key(|c| checkin_key(&c.session, c.date));
+        snap.photos.sort_by_cached_key(|p| photo_key(&p.id));
+        Ok(snap)
+    }
+
+    fn deliveries(&self, ids: &[&str]) -> Result<Vec<Delivery>, StoreError> {
+        let mut found = Vec::new();
+        for id in ids {
+            if let Some(d) = self.get("delivery", &delivery_key(id))? {
+                found.push(d);
+            }
+        }
+        found.sort_by_cached_key(|d: &Delivery| delivery_key(&d.id));
+        found.dedup_by(|a, b| a.id == b.id);
+        Ok(found)
     }
 
     fn checkin(
@@ -757,6 +1034,7 @@ impl Store for SledStore {
     }
 
     fn replace_all(&mut self, snapshot: &Snapshot) -> Result<(), StoreError> {
+        self.checked()?;
         let mut batch = sled::Batch::default();
         for item in self.db.iter() {
             let (k, _) = item.map_err(sled_error)?;

@@ -50,8 +50,8 @@ pub struct Launch {
     pub export_dir: PathBuf,
     /// The notification service found at start (desktop), if any.
     pub notifications: Option<String>,
-    /// What opening the store repaired (a damaged automatic backup), shown as a banner.
-    pub notice: Option<String>,
+    /// The repair notice of the store's full check has been shown (see `take_notice`).
+    notice_told: bool,
     /// The screen to open on instead of Today.
     pub first_screen: Option<Screen>,
     /// Report the first frame (smoke test, start-up benchmark).
@@ -94,6 +94,12 @@ pub enum FirstFrame {
     Exit,
 }
 
+/// Resolves in the webview once the page has been painted (two animation frames).
+const AFTER_PAINT_JS: &str = r#"
+await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+return 0;
+"#;
+
 /// Runs in the webview after two animation frames, so the page has been painted.
 const FIRST_FRAME_JS: &str = r#"
 await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -110,14 +116,12 @@ impl Launch {
 
     /// Opens the store in `dir` as if the system locale were `locale` ("es-ES").
     pub fn open_in_locale(dir: PathBuf, clock: RunClock, locale: &str) -> Self {
-        let mut notice = None;
-        let state = match SledStore::open(&dir, Box::new(clock)) {
-            Ok(store) => {
-                notice = store.notice().map(str::to_string);
-                Startup::Ready(Box::new(crate::platform::photos::open_app(
-                    store, clock, locale,
-                )))
-            }
+        // The full check of the store runs in the background; what it finds reaches the
+        // window with the first full load (`Loaded::Recovery`, or a banner for a repair).
+        let state = match SledStore::open_unchecked(&dir, Box::new(clock)) {
+            Ok(store) => Startup::Ready(Box::new(crate::platform::photos::open_app(
+                store, clock, locale,
+            ))),
             Err(e @ StoreError::Damaged { .. }) => {
                 Startup::Damaged(format!("{e}{}", recovery_hint(&dir)))
             }
@@ -130,7 +134,7 @@ impl Launch {
             state,
             system_locale: locale.to_string(),
             notifications: None,
-            notice,
+            notice_told: false,
             first_screen: None,
             first_frame: None,
             open_reminder: None,
@@ -154,8 +158,23 @@ impl Launch {
         }
     }
 
+    /// What the store's full check (in the background since the window opened) repaired,
+    /// once; `None` afterwards. Waits for the check.
+    pub fn take_notice(&mut self) -> Option<String> {
+        if self.notice_told {
+            return None;
+        }
+        let Startup::Ready(app) = &self.state else {
+            return None;
+        };
+        self.notice_told = true;
+        app.store().notice()
+    }
+
     /// Rebuilds the store from the automatic backup.
     pub fn recover(&mut self) {
+        // The damaged store, if this window opened it, lets go of the folder first.
+        self.state = Startup::Failed(String::new());
         self.state = match SledStore::recover(&self.dir, Box::new(self.clock)) {
             Ok((store, _)) => Startup::Ready(Box::new(crate::platform::photos::open_app(
                 store,
@@ -308,6 +327,17 @@ pub fn App() -> Element {
         state,
     });
     let first_frame = shared.lock().first_frame;
+    // The first frame shows Today from the recent sessions only; the whole history (for Plan
+    // and Share) and what the store's background check found follow once it is painted.
+    use_hook({
+        let ui = ui.clone();
+        move || {
+            spawn(async move {
+                let _ = document::eval(AFTER_PAINT_JS).await;
+                ui.send(Intent::Reload);
+            });
+        }
+    });
     use_hook({
         let shared = shared.clone();
         let ui = ui.clone();

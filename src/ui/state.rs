@@ -4,7 +4,7 @@
 
 use super::{Launch, Shared, Startup};
 use crate::app::ShareTarget;
-use crate::app::{AccessState, AppError, Clock, RestorePreview};
+use crate::app::{AccessState, AppError, Clock, RestorePreview, StoreError};
 use crate::domain::area::TreatedArea;
 use crate::domain::checkin::CheckInDraft;
 use crate::domain::delivery::DeliveryState;
@@ -18,6 +18,7 @@ use crate::domain::settings::Settings;
 use crate::domain::status::Status;
 use crate::domain::symptoms::Symptom;
 use crate::platform::files::read_chosen;
+use crate::platform::sled_store::recovery_hint;
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 use std::path::PathBuf;
@@ -56,6 +57,9 @@ pub struct Data {
     pub locale: Locale,
     /// Every photo's entry (the images are loaded only for the Photos screen).
     pub photos: Vec<Photo>,
+    /// Everything is loaded; `false` in the first frame, which holds only what Today shows
+    /// (the recent sessions, see `Aftercare::recent`).
+    pub complete: bool,
 }
 
 /// The area and kind the patient is adding a photo for.
@@ -121,10 +125,7 @@ impl UiState {
         let launch = shared.lock();
         let mut state = UiState {
             screen: Screen::Today,
-            banner: launch.notice.as_ref().map(|text| Banner {
-                error: true,
-                text: text.clone(),
-            }),
+            banner: None,
             loaded: Loaded::Problem(String::new()),
             pending_restore: None,
             system_locale: launch.system_locale.clone(),
@@ -137,7 +138,7 @@ impl UiState {
             photo_delete: None,
             photo_images: Default::default(),
         };
-        state.loaded = load(&launch, &state.system_locale);
+        state.loaded = load(&launch, &state.system_locale, false);
         if let Some(screen) = launch.first_screen.clone() {
             state.screen = screen;
         }
@@ -197,7 +198,7 @@ fn background_state(launch: &Launch) -> Option<bool> {
 /// The locale of the stored settings (else the system's), before any state exists.
 pub fn locale_of(launch: &Launch) -> Locale {
     let settings = match &launch.state {
-        Startup::Ready(app) => app.snapshot().map(|s| s.settings).unwrap_or_default(),
+        Startup::Ready(app) => app.recent().map(|s| s.settings).unwrap_or_default(),
         _ => Default::default(),
     };
     Locale::choose(
@@ -207,32 +208,36 @@ pub fn locale_of(launch: &Launch) -> Locale {
     )
 }
 
-fn load(launch: &Launch, system_locale: &str) -> Loaded {
+/// Reads what the screens show: everything (`complete`), or only what Today needs, which is
+/// how the window opens (the whole history follows right after the first frame).
+fn load(launch: &Launch, system_locale: &str, complete: bool) -> Loaded {
     let app = match &launch.state {
         Startup::Ready(app) => app,
         Startup::Damaged(m) => return Loaded::Recovery(m.clone()),
         Startup::Failed(m) => return Loaded::Problem(m.clone()),
     };
-    let loaded = (|| -> Result<Data, AppError> {
-        let snap = app.snapshot()?;
-        let (status, problems) = app.status()?;
-        let inbox = app.inbox()?;
-        let locale = Locale::choose(
-            snap.settings.language.as_deref(),
-            snap.settings.hour24,
-            system_locale,
-        );
-        Ok(Data {
-            status,
-            problems,
-            settings: snap.settings,
-            inbox,
-            locale,
-            photos: snap.photos,
-        })
-    })();
-    match loaded {
-        Ok(d) => Loaded::Ready(Box::new(d)),
+    match app.overview(complete) {
+        Ok(o) => {
+            let locale = Locale::choose(
+                o.snapshot.settings.language.as_deref(),
+                o.snapshot.settings.hour24,
+                system_locale,
+            );
+            Loaded::Ready(Box::new(Data {
+                status: o.status,
+                problems: o.problems,
+                settings: o.snapshot.settings,
+                inbox: o.inbox,
+                locale,
+                photos: o.snapshot.photos,
+                complete: o.complete,
+            }))
+        }
+        // The full check of the store, made in the background since the window opened,
+        // found it damaged: the recovery screen, as if opening had refused it.
+        Err(AppError::Store(e @ StoreError::Damaged { .. })) => {
+            Loaded::Recovery(format!("{e}{}", recovery_hint(&launch.dir)))
+        }
         Err(e) => Loaded::Problem(e.to_string()),
     }
 }
@@ -369,7 +374,7 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
     if let Intent::Recover = intent {
         launch.recover();
         launch.replan();
-        state.loaded = load(&launch, &state.system_locale);
+        state.loaded = load(&launch, &state.system_locale, true);
         state.screen = Screen::Today;
         return;
     }
@@ -559,7 +564,12 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
     if changes && result.is_ok() {
         launch.replan();
     }
-    state.loaded = load(&launch, &state.system_locale);
+    state.loaded = load(&launch, &state.system_locale, true);
+    // What the background check of the store repaired (an automatic backup written again),
+    // said once, with the first full load.
+    if let Some(text) = launch.take_notice() {
+        state.banner = Some(Banner { error: true, text });
+    }
     state.preview = preview(&launch, state);
     load_photo_images(&launch, state);
     state.background = background_state(&launch);
