@@ -179,6 +179,15 @@ impl Page {
         Page { dom, tracker }
     }
 
+    /// Runs what the app started in the background (the whole history, loaded after the
+    /// first frame) and renders the result.
+    pub fn settle(&mut self) {
+        for _ in 0..3 {
+            self.dom.process_events();
+            self.dom.render_immediate(&mut self.tracker);
+        }
+    }
+
     /// The page as HTML.
     pub fn html(&self) -> String {
         dioxus_ssr::render(&self.dom)

@@ -167,6 +167,109 @@ fn the_automatic_backup_follows_the_store_in_the_background() {
     }
 }
 
+/// Today and the reminders read only the recent part of a long history
+/// (`Aftercare::recent`): the current session, red flags, the inbox and every reminder still
+/// to deliver come out the same as from the whole store, on every third day across two years
+/// of sessions and four months past the last, in the sessions' zone and in another. The
+/// sled store's range reads give what the default `Store::recent` means.
+#[test]
+fn today_from_the_recent_sessions_matches_the_whole_history() {
+    use aftercare::app::MemoryStore;
+    use aftercare::domain::reminders::plan_reminders_in;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SledStore::open(dir.path(), Box::new(clock())).unwrap();
+    aftercare::bench::seed_history(&mut store, clock().now, clock().zone, 2).unwrap();
+    let mut app = Aftercare::new(store, clock());
+    // A session ahead, with its open checklist.
+    app.add_session(SessionDraft {
+        date: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+        ..draft()
+    })
+    .unwrap();
+    let full = app.snapshot().unwrap();
+    assert_eq!(full.sessions.len(), 50);
+    let mut sinces: Vec<String> = full.sessions.iter().map(|s| s.id.clone()).collect();
+    sinces.extend(["0000".into(), "2026-07-01".into(), "9999".into()]);
+    for since in &sinces {
+        assert_eq!(
+            app.store().recent(since).unwrap(),
+            full.recent_part(since),
+            "{since}"
+        );
+    }
+    let ids: Vec<&str> = full
+        .deliveries
+        .iter()
+        .step_by(7)
+        .map(|d| d.id.as_str())
+        .collect();
+    let mut asked = ids.clone();
+    asked.push("checkin:no-such-session:2026-01-01");
+    let found = app.store().deliveries(&asked).unwrap();
+    assert_eq!(found.len(), ids.len());
+    assert!(found.iter().all(|d| ids.contains(&d.id.as_str())));
+    drop(app);
+
+    let first = full.sessions[0].date;
+    let (mut inbox_days, mut photo_reminders) = (0, 0);
+    for (n, day) in (0..(2 * 365 + 180)).step_by(3).enumerate() {
+        let zone: Tz = if n % 2 == 0 { TZ } else { "America/New_York" }
+            .parse()
+            .unwrap();
+        let date = first + chrono::Days::new(day);
+        let time = if n % 3 == 0 { (8, 10) } else { (20, 40) };
+        let now = aftercare::domain::time::resolve(
+            zone,
+            date,
+            NaiveTime::from_hms_opt(time.0, time.1, 0).unwrap(),
+        )
+        .with_timezone(&Utc);
+        let mut memory = MemoryStore::new();
+        memory.replace_all(&full).unwrap();
+        let app = Aftercare::new(memory, FixedClock { now, zone });
+        let quick = app.overview(false).unwrap();
+        let whole = app.overview(true).unwrap();
+        assert!(!quick.complete && whole.complete);
+        // Sessions ahead of `now` are all read; those long past are not.
+        if day > 200 {
+            assert!(
+                quick.snapshot.sessions.len() < whole.snapshot.sessions.len(),
+                "{now}"
+            );
+        }
+        if day > 2 * 365 {
+            assert!(quick.snapshot.sessions.len() <= 13, "{now}");
+        }
+        assert_eq!(quick.status.current(), whole.status.current(), "{now}");
+        assert_eq!(quick.status.red_flags, whole.status.red_flags, "{now}");
+        assert_eq!(quick.inbox, whole.inbox, "{now}");
+        assert_eq!(quick.snapshot.settings, whole.snapshot.settings);
+        let w = &whole.snapshot;
+        let expected: Vec<_> = plan_reminders_in(
+            &w.sessions,
+            &w.checkins,
+            &w.photos,
+            &w.settings,
+            now,
+            zone,
+            "en",
+        )
+        .into_iter()
+        .filter(|r| !w.deliveries.iter().any(|d| d.id == r.id))
+        .collect();
+        let upcoming = app.upcoming().unwrap();
+        assert_eq!(upcoming, expected, "{now}");
+        inbox_days += usize::from(!quick.inbox.is_empty());
+        photo_reminders += upcoming
+            .iter()
+            .filter(|r| r.id.starts_with("photo"))
+            .count();
+    }
+    // The comparison covered days with an inbox and reminders months after their session.
+    assert!(inbox_days > 20, "{inbox_days}");
+    assert!(photo_reminders > 100, "{photo_reminders}");
+}
+
 #[test]
 fn a_second_process_gets_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();

@@ -691,6 +691,63 @@ fn a_damaged_store_opens_the_recovery_screen_and_recovers() {
     assert_has(&p.text(), &["Day 3 of 14"]);
 }
 
+/// The window opens on Today without waiting for the store's full check: the first frame
+/// reads only the recent sessions. What the check finds shows with the whole history, loaded
+/// once the first frame is painted: a store behind its automatic backup (with no sidecar to
+/// tell at open) opens the recovery screen, and an unreadable automatic backup, kept aside and
+/// written again, is said in a banner.
+#[test]
+fn what_the_background_check_finds_shows_after_the_first_frame() {
+    let dir = seeded();
+    let auto = dir.path().join("auto-backup.json");
+    let mut b = aftercare::platform::sled_store::read_auto_backup(dir.path())
+        .unwrap()
+        .unwrap();
+    b.snapshot.generation += 5;
+    std::fs::write(
+        &auto,
+        aftercare::domain::backup::encode(&b.snapshot, b.created_at).unwrap(),
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join("auto-backup.generation")).unwrap();
+    let mut p = page(dir.path(), "2026-11-22T20:00:00+01:00", "en-GB");
+    assert_has(&p.text(), &["Day 3 of 14"]);
+    p.settle();
+    assert_has(
+        &p.text(),
+        &["Your data needs repair", "the store has lost data"],
+    );
+    drop(p);
+
+    let dir = seeded();
+    let auto = dir.path().join("auto-backup.json");
+    let bytes = std::fs::read(&auto).unwrap();
+    std::fs::write(&auto, &bytes[..bytes.len() / 2]).unwrap();
+    let mut p = page(dir.path(), "2026-11-22T20:00:00+01:00", "en-GB");
+    assert_has(&p.text(), &["Day 3 of 14"]);
+    p.settle();
+    assert_has(
+        &p.text(),
+        &["Day 3 of 14", "kept aside", "written again from the store"],
+    );
+    let aside = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("auto-backup.damaged-")
+        })
+        .count();
+    assert_eq!(aside, 1, "the unreadable backup is kept aside");
+    drop(p);
+    assert!(
+        aftercare::platform::sled_store::read_auto_backup(dir.path())
+            .unwrap()
+            .is_some()
+    );
+}
+
 /// The English strings that differ from their Spanish counterparts, long enough to be
 /// unmistakable (for a template, its text before the first placeholder).
 fn only_in(lang_index: usize) -> Vec<&'static str> {
