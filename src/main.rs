@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    aftercare::ui::prepare_process();
     let cli = match aftercare::cli::parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(code) => return code,

@@ -10,7 +10,10 @@ use crate::domain::session::TreatmentSession;
 use crate::domain::time::resolve_local;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
-use image::{DynamicImage, ImageDecoder, ImageReader};
+use image::codecs::jpeg::JpegDecoder;
+use image::codecs::png::PngDecoder;
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io::Cursor;
@@ -137,21 +140,19 @@ pub fn prepare(bytes: &[u8]) -> Result<PreparedImage, PhotoError> {
             "it ends too early: the file may have been cut off while copying".into(),
         ));
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_INPUT_SIDE);
     limits.max_image_height = Some(MAX_INPUT_SIDE);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(damaged)?;
-    let (w, h) = decoder.dimensions();
-    if w == 0 || h == 0 {
-        return Err(PhotoError::Damaged("it has no pixels".into()));
-    }
-    let exif = decoder.exif_metadata().ok().flatten();
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    // The two decoders by name: `ImageReader` would dispatch over every format the `image`
+    // crate is built with (Dioxus turns on all of them), linking a dozen decoders the app
+    // never accepts into the binary.
+    let (mut img, exif, orientation) = if format == image::ImageFormat::Jpeg {
+        let decoder = JpegDecoder::new(Cursor::new(bytes)).map_err(damaged)?;
+        decode(decoder, limits)?
+    } else {
+        let decoder = PngDecoder::new(Cursor::new(bytes)).map_err(damaged)?;
+        decode(decoder, limits)?
+    };
     img.apply_orientation(orientation);
     let img = downscale(img);
     let rgb = img.to_rgb8();
@@ -165,6 +166,23 @@ pub fn prepare(bytes: &[u8]) -> Result<PreparedImage, PhotoError> {
         height: rgb.height(),
         taken_local: exif.as_deref().and_then(date_taken),
     })
+}
+
+/// Decodes with `decoder` within `limits`: the pixels, the raw EXIF block and the
+/// orientation it asks for.
+fn decode(
+    mut decoder: impl ImageDecoder,
+    limits: image::Limits,
+) -> Result<(DynamicImage, Option<Vec<u8>>, Orientation), PhotoError> {
+    decoder.set_limits(limits).map_err(damaged)?;
+    let (w, h) = decoder.dimensions();
+    if w == 0 || h == 0 {
+        return Err(PhotoError::Damaged("it has no pixels".into()));
+    }
+    let exif = decoder.exif_metadata().ok().flatten();
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let img = DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    Ok((img, exif, orientation))
 }
 
 /// A JPEG is complete when an end-of-image marker follows its last start-of-scan marker.
@@ -196,8 +214,8 @@ fn downscale(img: DynamicImage) -> DynamicImage {
 
 /// Makes a small JPEG (long side at most `side`) of a stored photo, for reports.
 pub fn thumbnail(jpeg: &[u8], side: u32) -> Result<Vec<u8>, PhotoError> {
-    let img =
-        image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).map_err(damaged)?;
+    let img = DynamicImage::from_decoder(JpegDecoder::new(Cursor::new(jpeg)).map_err(damaged)?)
+        .map_err(damaged)?;
     let small = if img.width().max(img.height()) > side {
         img.resize(side, side, image::imageops::FilterType::Triangle)
     } else {

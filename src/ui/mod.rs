@@ -30,6 +30,18 @@ use std::sync::{Arc, Mutex};
 
 const CSS: &str = include_str!("../../assets/main.css");
 
+/// The interface font where the system's `sans-serif` is not it. Every family a page names
+/// that the system lacks costs the webview a font search before the first frame (on Linux,
+/// about 100 ms for the four cross-platform names the stylesheet used to list), so each
+/// platform names only its own. Linux and Android use `sans-serif` from the stylesheet
+/// (fontconfig's choice; Roboto on Android).
+#[cfg(any(target_os = "macos", target_os = "ios"))]
+const FONT_CSS: &str = "body { font-family: -apple-system, system-ui, sans-serif; }";
+#[cfg(target_os = "windows")]
+const FONT_CSS: &str = "body { font-family: system-ui, sans-serif; }";
+#[cfg(not(any(target_os = "macos", target_os = "ios", target_os = "windows")))]
+const FONT_CSS: &str = "";
+
 /// The app as opened at start: ready, or why not.
 pub enum Startup {
     Ready(Box<Aftercare<SledStore, RunClock>>),
@@ -202,6 +214,23 @@ impl Shared {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         }
+    }
+}
+
+/// Prepares the process for the webview; `main` calls it first, before any thread starts
+/// (changing the environment later would race with threads that read it).
+///
+/// Linux: WebKitGTK draws pages with Skia on the GPU by default. Without a hardware GPU
+/// (virtual machines, remote desktops, software GL) that GPU is Mesa's llvmpipe, which
+/// compiles every shader the first frame needs: about 115 ms of Today's first frame on the
+/// benchmark machine, where the bare hello-world needs few (docs/performance.md). Aftercare's
+/// screens are a few still cards that Skia's CPU raster draws quickly with or without a GPU,
+/// so the app asks WebKit for it (`WEBKIT_SKIA_ENABLE_CPU_RENDERING`) unless the environment
+/// already sets that variable.
+pub fn prepare_process() {
+    #[cfg(all(target_os = "linux", feature = "desktop"))]
+    if std::env::var_os("WEBKIT_SKIA_ENABLE_CPU_RENDERING").is_none() {
+        std::env::set_var("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");
     }
 }
 
@@ -435,7 +464,7 @@ pub fn App() -> Element {
     let current = st.screen.clone();
     drop(st);
     rsx! {
-        style { {CSS} }
+        style { {CSS} {FONT_CSS} }
         div { class: "app", lang: "{lang}",
             if let Some(b) = banner {
                 div {
