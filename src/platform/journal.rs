@@ -189,6 +189,22 @@ impl Journal {
     }
 }
 
+/// The property the journal fuzz target and its test check: any bytes read as a journal give
+/// entries that are, byte for byte, the start of those bytes (nothing invented, nothing
+/// reordered), or a refusal with a message. Panics when the property fails.
+pub fn check_read(bytes: &[u8]) {
+    match read(bytes) {
+        Ok(entries) => {
+            let again: Vec<u8> = entries.iter().flat_map(|ops| encode(ops)).collect();
+            assert!(
+                bytes.starts_with(&again),
+                "the entries read are not the start of the journal"
+            );
+        }
+        Err(message) => assert!(!message.trim().is_empty(), "a refusal without a message"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

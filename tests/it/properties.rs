@@ -238,3 +238,52 @@ fn damaged_stored_values_are_refused_or_round_trip() {
         )
         .unwrap();
 }
+
+/// The journal fuzz target's property (fuzz/fuzz_targets/journal_read.rs) on its seeds and on
+/// damaged copies of them (cut short, a byte changed, a byte inserted, zeros appended): the
+/// entries read are exactly the start of the bytes, or a refusal with a message. The seeds
+/// themselves read as what they hold.
+#[test]
+fn damaged_journals_are_read_as_their_whole_start_or_refused() {
+    use proptest::prelude::*;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/journal_read");
+    let mut seeds: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    seeds.sort();
+    assert!(seeds.len() >= 4, "the fuzz corpus seeds are missing");
+    for (name, bytes) in &seeds {
+        let entries = aftercare::platform::journal::read(bytes).unwrap();
+        let expected = match name.as_str() {
+            "two-entries" => 2,
+            _ => 1,
+        };
+        assert_eq!(entries.len(), expected, "{name}");
+        aftercare::platform::journal::check_read(bytes);
+    }
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(3000));
+    runner
+        .run(
+            &(0..seeds.len(), any::<usize>(), any::<u8>(), 0u8..4),
+            |(which, at, byte, how)| {
+                let mut bytes = seeds[which].1.clone();
+                let at = at % bytes.len();
+                match how {
+                    0 => bytes.truncate(at),
+                    1 => bytes[at] = byte,
+                    2 => bytes.insert(at, byte),
+                    _ => bytes.extend(std::iter::repeat_n(0u8, at % 40)),
+                }
+                aftercare::platform::journal::check_read(&bytes);
+                Ok(())
+            },
+        )
+        .unwrap();
+}
