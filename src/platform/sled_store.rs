@@ -389,9 +389,12 @@ impl BackupWriter {
         let (m, cv) = &*self.shared;
         let mut st = lock_state(m);
         let now = Instant::now();
+        if st.wanted <= st.written {
+            // The first change the backup does not hold yet.
+            st.first_pending = Some(now);
+        }
         st.wanted = st.wanted.max(generation);
         st.made_at = Some(made_at);
-        st.first_pending.get_or_insert(now);
         st.last_change = now;
         cv.notify_all();
     }
