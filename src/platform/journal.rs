@@ -97,37 +97,45 @@ fn decode_payload(mut p: &[u8]) -> Option<Vec<Op>> {
     (!ops.is_empty()).then_some(ops)
 }
 
-/// The entries of a journal's bytes, oldest first. An incomplete or unreadable last entry (a
-/// write cut off by a crash, never acknowledged) is left out; an unreadable entry with more
-/// after it is `Err`.
+/// Reads one entry at the start of `rest`: its operations and its length, or `None` when
+/// no whole, readable entry starts there.
+fn entry_at(rest: &[u8]) -> Option<(Vec<Op>, usize)> {
+    if rest.len() < 8 {
+        return None;
+    }
+    let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+    let sum = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]);
+    if len == 0 || len > MAX_ENTRY || rest.len() - 8 < len {
+        return None;
+    }
+    let payload = &rest[8..8 + len];
+    if crc32fast::hash(payload) != sum {
+        return None;
+    }
+    Some((decode_payload(payload)?, 8 + len))
+}
+
+/// The entries of a journal's bytes, oldest first. An unreadable entry with nothing whole
+/// after it is an append cut off by a crash or a power cut (never acknowledged: whatever of
+/// it reached the disk, zeros or garbage) and is left out with everything after it; an
+/// unreadable entry followed by a whole one is damage, and `Err`.
 pub fn read(bytes: &[u8]) -> Entries {
     let mut entries = Vec::new();
     let mut at = 0usize;
     while at < bytes.len() {
-        let rest = &bytes[at..];
-        // A crash can leave the file longer than what reached the disk, the rest zeros.
-        if rest.len() < 8 || rest.iter().all(|b| *b == 0) {
-            break;
-        }
-        let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-        let sum = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]);
-        if len > MAX_ENTRY || rest.len() < 8 + len {
-            // Cut off, or a length no save writes: nothing whole can follow it.
-            if len <= MAX_ENTRY {
+        match entry_at(&bytes[at..]) {
+            Some((ops, len)) => {
+                entries.push(ops);
+                at += len;
+            }
+            None => {
+                let whole_after = (at + 1..bytes.len()).any(|p| entry_at(&bytes[p..]).is_some());
+                if whole_after {
+                    return Err(format!("its journal is unreadable at byte {at}"));
+                }
                 break;
             }
-            return Err(format!("its journal is unreadable at byte {at}"));
         }
-        let payload = &rest[8..8 + len];
-        let ops = (crc32fast::hash(payload) == sum)
-            .then(|| decode_payload(payload))
-            .flatten();
-        match ops {
-            Some(ops) => entries.push(ops),
-            None if rest.len() == 8 + len => break,
-            None => return Err(format!("its journal is unreadable at byte {at}")),
-        }
-        at += 8 + len;
     }
     Ok(entries)
 }
@@ -183,9 +191,9 @@ impl Journal {
     /// Empties the journal, durably: everything in it is in sled's files now.
     pub fn clear(&mut self) -> io::Result<()> {
         self.file.set_len(0)?;
-        self.file.sync_data()?;
+        // The next append starts at the beginning even if the sync below fails.
         self.len = 0;
-        Ok(())
+        self.file.sync_data()
     }
 }
 
@@ -258,6 +266,20 @@ mod tests {
             damaged[at] ^= 0x01;
             let err = read(&damaged).unwrap_err();
             assert!(err.contains("journal is unreadable"), "{err}");
+        }
+    }
+
+    /// A power cut can leave an append's later bytes on disk but not its header: the header
+    /// reads as zeros or garbage, nothing whole follows, and the entry is dropped.
+    #[test]
+    fn a_garbled_header_on_the_last_entry_is_a_cut_off_append() {
+        let two = journal(2);
+        for header in [[0u8; 8], [0xff; 8], [7, 0, 0, 0, 1, 2, 3, 4]] {
+            let mut j = two.clone();
+            let mut last = encode(&ops(3));
+            last[..8].copy_from_slice(&header);
+            j.extend(last);
+            assert_eq!(read(&j).unwrap(), vec![ops(1), ops(2)], "{header:?}");
         }
     }
 

@@ -52,6 +52,8 @@ pub struct SledStore {
     /// Held during a commit, a checkpoint, and while the backup writer reads the store, so
     /// that the backup holds whole, durable changes only.
     durable: Arc<Mutex<Durable>>,
+    /// Why this copy takes no more changes (a change journaled but not applied).
+    broken: Option<String>,
     _lock: File,
 }
 
@@ -60,13 +62,23 @@ pub struct SledStore {
 struct Durable {
     journal: Journal,
     log: File,
+    /// The newest change the journal holds (0 when it is empty). The journal is emptied
+    /// only once the automatic backup holds it, so that recovery from the backup can replay
+    /// what came after (`SledStore::recover`).
+    journaled: u64,
+}
+
+/// sled's log file, opened to be synced (writable: Windows syncs only what it may write).
+fn open_log(store_dir: &Path) -> Result<File, StoreError> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(store_dir.join("db"))
+        .map_err(io_error)
 }
 
 /// The journal's name in the store's folder (it moves aside with the store).
 const JOURNAL: &str = "journal";
-/// A journal larger than this is checkpointed at the next save rather than waiting for the
-/// store to be quiet.
-const JOURNAL_CHECKPOINT_BYTES: u64 = 4 << 20;
 
 fn lock_durable(m: &Mutex<Durable>) -> MutexGuard<'_, Durable> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -87,15 +99,45 @@ fn to_batch(ops: &[Op]) -> sled::Batch {
     batch
 }
 
+/// Writes everything sled holds to its files and syncs its log.
+fn sync_sled(db: &sled::Db, durable: &Durable) -> Result<(), StoreError> {
+    db.flush().map_err(sled_error)?;
+    durable.log.sync_data().map_err(io_error)
+}
+
 /// Writes everything sled holds to its files, syncs its log, and only then empties the
 /// journal.
 fn checkpoint(db: &sled::Db, durable: &mut Durable) -> Result<(), StoreError> {
-    db.flush().map_err(sled_error)?;
-    durable.log.sync_data().map_err(io_error)?;
+    sync_sled(db, durable)?;
     if !durable.journal.is_empty() {
         durable.journal.clear().map_err(io_error)?;
     }
+    durable.journaled = 0;
     Ok(())
+}
+
+/// A checkpoint, if the automatic backup holds change `backed_up` or later of everything
+/// the journal holds; otherwise the journal stays as it is.
+fn checkpoint_if_backed_up(
+    db: &sled::Db,
+    durable: &Mutex<Durable>,
+    backed_up: u64,
+) -> Result<(), StoreError> {
+    let mut durable = lock_durable(durable);
+    if durable.journal.is_empty() || durable.journaled > backed_up {
+        return Ok(());
+    }
+    checkpoint(db, &mut durable)
+}
+
+/// The generation an entry sets, if it sets one.
+fn entry_generation(ops: &[Op]) -> Option<u64> {
+    ops.iter().find_map(|op| match op {
+        Op::Put(k, v) if k.as_slice() == GENERATION_KEY.as_bytes() => {
+            Some(u64::from_be_bytes(v.as_slice().try_into().ok()?))
+        }
+        _ => None,
+    })
 }
 
 /// How long the store must be quiet before the automatic backup is rewritten (a burst of
@@ -458,6 +500,14 @@ fn backup_loop(
         } else if st.wanted > st.written {
             // The last changes before a kill are not in the backup yet: catch up now.
             st.hurry = true;
+        } else {
+            // The backup holds everything: a journal replayed at open can go.
+            let written = st.written;
+            drop(st);
+            let _ = catch_unwind(AssertUnwindSafe(|| {
+                checkpoint_if_backed_up(db, durable, written)
+            }));
+            st = lock_state(m);
         }
         cv.notify_all();
     }
@@ -471,12 +521,14 @@ fn backup_loop(
             if st.hurry || st.stop || now >= due {
                 let (wanted, made_at) = (st.wanted, st.made_at);
                 drop(st);
-                let result =
-                    catch_unwind(AssertUnwindSafe(|| write_backup(db, dir, durable, made_at)))
-                        .unwrap_or_else(|_| Err("the backup writer failed".into()));
-                // The journal is emptied into sled's files while the store is quiet; what a
-                // failure leaves in it is replayed at the next open.
-                let _ = checkpoint(db, &mut lock_durable(durable));
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    let held = write_backup(db, dir, durable, made_at)?;
+                    // The journal is emptied into sled's files once the backup holds what it
+                    // holds; what stays in it is replayed at the next open.
+                    let _ = checkpoint_if_backed_up(db, durable, held);
+                    Ok::<u64, String>(held)
+                }))
+                .unwrap_or_else(|_| Err("the backup writer failed".into()));
                 st = lock_state(m);
                 match result {
                     Ok(held) => {
@@ -726,16 +778,28 @@ impl SledStore {
         let store_dir = dir.join(STORE_DIR);
         let (journal, entries) = Journal::open(&store_dir.join(JOURNAL)).map_err(io_error)?;
         let entries = entries.map_err(damaged)?;
-        let log = File::open(store_dir.join("db")).map_err(io_error)?;
-        let mut durable = Durable { journal, log };
-        if !durable.journal.is_empty() {
+        let log = open_log(&store_dir)?;
+        let mut durable = Durable {
+            journal,
+            log,
+            journaled: entries
+                .iter()
+                .filter_map(|ops| entry_generation(ops))
+                .max()
+                .unwrap_or(0),
+        };
+        if !entries.is_empty() {
             for ops in &entries {
                 match db.apply_batch(to_batch(ops)).map_err(sled_error) {
                     Err(StoreError::Io(reason)) => return Err(damaged(reason)),
                     other => other?,
                 }
             }
-            checkpoint(&db, &mut durable)?;
+            // In sled's files now; the journal itself stays until the backup holds it.
+            sync_sled(&db, &durable)?;
+        } else if !durable.journal.is_empty() {
+            // Only a cut-off append: nothing to replay.
+            durable.journal.clear().map_err(io_error)?;
         }
         let generation = match db.get(GENERATION_KEY) {
             Ok(Some(v)) => u64::from_be_bytes(
@@ -768,6 +832,7 @@ impl SledStore {
             generation,
             clock,
             durable,
+            broken: None,
             _lock: lock,
         };
         // The last changes before a kill may not be in the backup yet: the writer catches
@@ -808,7 +873,40 @@ impl SledStore {
                     dir.display()
                 ))
             })?;
-        Self::rebuild(dir, lock, clock, &auto.snapshot)
+        let (mut store, aside) = Self::rebuild(dir, lock, clock, &auto.snapshot)?;
+        store.replay_after(&aside, auto.snapshot.generation)?;
+        Ok((store, aside))
+    }
+
+    /// Saves acknowledged after the automatic backup was written are still in the damaged
+    /// store's journal (it is emptied only once the backup holds them): replays, in order,
+    /// those that follow on from the backup's change `backed_up`. An unreadable journal, or a
+    /// gap, ends the replay there. Returns how many were replayed.
+    fn replay_after(&mut self, aside: &Path, backed_up: u64) -> Result<usize, StoreError> {
+        let Ok(bytes) = std::fs::read(aside.join(JOURNAL)) else {
+            return Ok(0);
+        };
+        let Ok(entries) = crate::platform::journal::read(&bytes) else {
+            return Ok(0);
+        };
+        let mut next = backed_up + 1;
+        let mut replayed = 0;
+        for ops in entries {
+            match entry_generation(&ops) {
+                Some(g) if g < next => continue,
+                Some(g) if g == next => {
+                    let ops: Vec<Op> = ops
+                        .into_iter()
+                        .filter(|op| !matches!(op, Op::Put(k, _) if k.as_slice() == GENERATION_KEY.as_bytes()))
+                        .collect();
+                    self.commit(ops)?;
+                    next += 1;
+                    replayed += 1;
+                }
+                _ => break,
+            }
+        }
+        Ok(replayed)
     }
 
     /// Moves a damaged store aside (never deleting it) and rebuilds it from `snapshot`, a
@@ -837,8 +935,12 @@ impl SledStore {
         }
         let db = open_db(&store_dir)?;
         let (journal, _) = Journal::open(&store_dir.join(JOURNAL)).map_err(io_error)?;
-        let log = File::open(store_dir.join("db")).map_err(io_error)?;
-        let durable = Arc::new(Mutex::new(Durable { journal, log }));
+        let log = open_log(&store_dir)?;
+        let durable = Arc::new(Mutex::new(Durable {
+            journal,
+            log,
+            journaled: 0,
+        }));
         let mut store = SledStore {
             backup: BackupWriter::start(
                 db.clone(),
@@ -852,8 +954,12 @@ impl SledStore {
             generation: 0,
             clock,
             durable,
+            broken: None,
             _lock: lock,
         };
+        // Never behind the backup's generation, even when restoring an older file, so that
+        // the next open does not take the rebuilt store for one that lost data.
+        store.generation = read_backup_generation(dir).unwrap_or(0);
         store.replace_all(snapshot)?;
         Ok((store, aside))
     }
@@ -888,14 +994,20 @@ impl SledStore {
             GENERATION_KEY.into(),
             generation.to_be_bytes().to_vec(),
         ));
+        if let Some(reason) = &self.broken {
+            return Err(StoreError::Io(reason.clone()));
+        }
         {
             let mut durable = lock_durable(&self.durable);
             durable.journal.append(&ops).map_err(io_error)?;
-            self.db.apply_batch(to_batch(&ops)).map_err(sled_error)?;
-            if durable.journal.len() > JOURNAL_CHECKPOINT_BYTES {
-                // The change is durable in the journal; a failed checkpoint is tried again
-                // later, and opening the store replays the journal in any case.
-                let _ = checkpoint(&self.db, &mut durable);
+            durable.journaled = generation;
+            if let Err(e) = self.db.apply_batch(to_batch(&ops)) {
+                // The change is in the journal and comes back at the next open; until then
+                // this copy must not hand out the same generation again.
+                self.broken = Some(format!(
+                    "the store could not take a change in memory ({e}): close Aftercare and open it again"
+                ));
+                return Err(sled_error(e));
             }
         }
         self.generation = generation;
@@ -1065,8 +1177,11 @@ impl Store for SledStore {
         // instead of through the journal.
         {
             let mut durable = lock_durable(&self.durable);
-            self.db.apply_batch(batch).map_err(sled_error)?;
+            // Everything journaled goes to sled's files first and the journal is emptied, so
+            // no older change can replay over the restore.
             checkpoint(&self.db, &mut durable)?;
+            self.db.apply_batch(batch).map_err(sled_error)?;
+            sync_sled(&self.db, &durable)?;
         }
         self.generation = generation;
         self.backup.changed(generation, self.made_at());

@@ -138,7 +138,13 @@ impl UiState {
             photo_delete: None,
             photo_images: Default::default(),
         };
-        state.loaded = load(&launch, &state.system_locale, false);
+        // Today needs only the recent sessions; a window opening on another screen reads
+        // everything at once.
+        let complete = launch
+            .first_screen
+            .as_ref()
+            .is_some_and(|s| *s != Screen::Today);
+        state.loaded = load(&launch, &state.system_locale, complete);
         if let Some(screen) = launch.first_screen.clone() {
             state.screen = screen;
         }
@@ -338,6 +344,7 @@ fn ok(state: &mut UiState, text: impl Into<String>) {
 
 /// Carries out `intent` against the app in `shared`, then reloads `state`.
 pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
+    let banner_before = state.banner.clone();
     let locale = state.locale();
     let t = locale.t();
     let mut launch = shared.lock();
@@ -566,9 +573,11 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
     }
     state.loaded = load(&launch, &state.system_locale, true);
     // What the background check of the store repaired (an automatic backup written again),
-    // said once, with the first full load.
-    if let Some(text) = launch.take_notice() {
-        state.banner = Some(Banner { error: true, text });
+    // said once, with the first full load whose intent has nothing of its own to say.
+    if state.banner == banner_before {
+        if let Some(text) = launch.take_notice() {
+            state.banner = Some(Banner { error: true, text });
+        }
     }
     state.preview = preview(&launch, state);
     load_photo_images(&launch, state);

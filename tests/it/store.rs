@@ -402,6 +402,67 @@ fn zero(file: &Path) {
     std::fs::write(file, vec![0u8; len]).unwrap();
 }
 
+/// Saves acknowledged after the automatic backup was last written stay in the store's
+/// journal until the backup holds them. A writer killed while saving (before its backup
+/// writer ran), then a damaged store: `recover` brings back every acknowledged check-in, from
+/// the backup and from the damaged store's journal.
+#[test]
+fn recovery_replays_the_saves_the_backup_did_not_hold_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), NOW);
+    let mut child = cmd(dir.path(), TZ, NOW)
+        .args([
+            "debug",
+            "write-checkins",
+            "--session",
+            "2026-11-20",
+            "--count",
+            "100000",
+            "--tag",
+            "k",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut acked: Vec<(String, String)> = Vec::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while acked.len() < 30 {
+        let line = lines.next().expect("the writer acknowledges").unwrap();
+        if let ["ack", note, date] = line.split_whitespace().collect::<Vec<_>>().as_slice() {
+            acked.push((note.to_string(), date.to_string()));
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The writer saved without a pause, so its backup writer never found the store quiet:
+    // the backup still holds the session alone.
+    let backup = aftercare::platform::sled_store::read_auto_backup(dir.path())
+        .unwrap()
+        .unwrap();
+    assert!(
+        backup.snapshot.checkins.len() < 5,
+        "the backup already holds {} check-ins",
+        backup.snapshot.checkins.len()
+    );
+    zero(&dir.path().join("store").join("db"));
+    fails(dir.path(), TZ, NOW, &["status"], 3);
+    ok(dir.path(), TZ, NOW, &["recover"]);
+    let store = SledStore::open(dir.path(), Box::new(clock())).unwrap();
+    let snap = store.load().unwrap();
+    let lost: Vec<_> = acked
+        .iter()
+        .filter(|(note, date)| {
+            !snap.checkins.iter().any(|c| {
+                c.date.to_string() == *date
+                    && (c.current.note == *note || c.history.iter().any(|h| h.note == *note))
+            })
+        })
+        .collect();
+    assert!(lost.is_empty(), "lost after recovery: {lost:?}");
+    assert!(snap.generation > backup.snapshot.generation);
+}
+
 /// A named way of damaging a file.
 type Damage = (&'static str, fn(&Path));
 
