@@ -572,6 +572,11 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
         launch.replan();
     }
     state.loaded = load(&launch, &state.system_locale, true);
+    if let (Loaded::Recovery(message), Startup::Ready(_)) = (&state.loaded, &launch.state) {
+        // The background check found the store damaged: let go of it, as if opening had
+        // refused it, so that nothing (the reminder timer included) uses it any more.
+        launch.state = Startup::Damaged(message.clone());
+    }
     // What the background check of the store repaired (an automatic backup written again),
     // said once, with the first full load whose intent has nothing of its own to say.
     if state.banner == banner_before {

@@ -717,6 +717,16 @@ fn what_the_background_check_finds_shows_after_the_first_frame() {
         &p.text(),
         &["Your data needs repair", "the store has lost data"],
     );
+    // The window let go of the store (the reminder timer no longer uses it): another copy
+    // finds it damaged, not busy, and recovery can take the folder and rebuild it.
+    let out = super::support::run(dir.path(), TZ, "2026-11-22T20:00:00+01:00", &["status"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("damaged") && !err.contains("already open"),
+        "{err}"
+    );
+    p.click("recover");
+    assert_has(&p.text(), &["Day 3 of 14"]);
     drop(p);
 
     let dir = seeded();
