@@ -238,6 +238,11 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         Ok(self.store.load()?)
     }
 
+    /// The settings, read alone.
+    pub fn settings(&self) -> Result<Settings, AppError> {
+        Ok(self.store.settings()?)
+    }
+
     /// What Today and the reminders need, without the rest of the history: the recent
     /// sessions (`status::recent_since`) and the latest, their check-ins and photos, the
     /// settings, and the delivery-log entries of the reminders planned from the catch-up
@@ -325,7 +330,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
 
     /// Shows a test notification in the patient's language now (not planned, not logged).
     pub fn send_test_reminder(&self, notifier: &dyn Notifier) -> Result<Reminder, AppError> {
-        let settings = self.store.load()?.settings;
+        let settings = self.store.settings()?;
         let locale = crate::domain::i18n::Locale::choose(
             settings.language.as_deref(),
             settings.hour24,
@@ -396,10 +401,12 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
     ) -> Result<CheckInRecord, AppError> {
         // Only the keys this save needs are read, so a save costs the same with years of
         // history as on the first day.
-        let session = match session_id.map(|id| (id, self.store.session(id))) {
-            Some((_, Ok(Some(session)))) => session,
-            Some((id, Ok(None))) => find_session(&self.store.sessions()?, id)?.clone(),
-            Some((_, Err(e))) => return Err(e.into()),
+        let session = match session_id {
+            Some(id) => match self.store.session(id)? {
+                Some(session) => session,
+                // Unknown: the message lists the sessions there are.
+                None => find_session(&self.store.sessions()?, id)?.clone(),
+            },
             None => session_for_date(&self.store.sessions()?, date)?.clone(),
         };
         let plan = session.compression_plan().map_err(AppError::Invalid)?;

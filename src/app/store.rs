@@ -56,6 +56,10 @@ pub trait Store {
     fn session(&self, id: &str) -> Result<Option<TreatmentSession>, StoreError> {
         Ok(self.sessions()?.into_iter().find(|s| s.id == id))
     }
+    /// The settings.
+    fn settings(&self) -> Result<Settings, StoreError> {
+        Ok(self.load()?.settings)
+    }
     /// What Today and the reminders need: see [`Snapshot::recent_part`], whose meaning an
     /// override keeps. `since` is a session id (`status::recent_since`).
     fn recent(&self, since: &str) -> Result<Snapshot, StoreError> {

@@ -133,9 +133,7 @@ fn checkpoint_if_backed_up(
 /// The generation an entry sets, if it sets one.
 fn entry_generation(ops: &[Op]) -> Option<u64> {
     ops.iter().find_map(|op| match op {
-        Op::Put(k, v) if k.as_slice() == GENERATION_KEY.as_bytes() => {
-            Some(u64::from_be_bytes(v.as_slice().try_into().ok()?))
-        }
+        Op::Put(k, v) if k.as_slice() == GENERATION_KEY.as_bytes() => generation_from(v),
         _ => None,
     })
 }
@@ -717,6 +715,24 @@ fn decode<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// The generation counter from its stored bytes.
+fn generation_from(bytes: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(bytes.try_into().ok()?))
+}
+
+/// Decodes every value `items` gives, as `kind`, in order.
+fn decode_all<T: serde::de::DeserializeOwned>(
+    kind: &str,
+    items: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
+) -> Result<Vec<T>, StoreError> {
+    items
+        .map(|item| {
+            let (k, v) = item.map_err(sled_error)?;
+            decode(kind, &k, &v)
+        })
+        .collect()
+}
+
 /// Reads every value of the database into a snapshot, checking each one.
 fn read_all(db: &sled::Db) -> Result<Snapshot, StoreError> {
     let mut snap = Snapshot::default();
@@ -734,11 +750,8 @@ fn read_all(db: &sled::Db) -> Result<Snapshot, StoreError> {
         } else if key == SETTINGS_KEY {
             snap.settings = decode("settings", &k, &v)?;
         } else if key == GENERATION_KEY {
-            let bytes: [u8; 8] = v
-                .as_ref()
-                .try_into()
-                .map_err(|_| StoreError::Io("the generation counter is unreadable".into()))?;
-            snap.generation = u64::from_be_bytes(bytes);
+            snap.generation = generation_from(&v)
+                .ok_or_else(|| StoreError::Io("the generation counter is unreadable".into()))?;
         } else {
             return Err(StoreError::Io(format!("unknown key {key}")));
         }
@@ -802,11 +815,8 @@ impl SledStore {
             durable.journal.clear().map_err(io_error)?;
         }
         let generation = match db.get(GENERATION_KEY) {
-            Ok(Some(v)) => u64::from_be_bytes(
-                v.as_ref()
-                    .try_into()
-                    .map_err(|_| damaged("the generation counter is unreadable".into()))?,
-            ),
+            Ok(Some(v)) => generation_from(&v)
+                .ok_or_else(|| damaged("the generation counter is unreadable".into()))?,
             Ok(None) => 0,
             Err(e) => match sled_error(e) {
                 StoreError::Io(reason) => return Err(damaged(reason)),
@@ -1035,13 +1045,11 @@ impl Store for SledStore {
     }
 
     fn sessions(&self) -> Result<Vec<TreatmentSession>, StoreError> {
-        self.db
-            .scan_prefix("session/")
-            .map(|item| {
-                let (k, v) = item.map_err(sled_error)?;
-                decode("session", &k, &v)
-            })
-            .collect()
+        decode_all("session", self.db.scan_prefix("session/"))
+    }
+
+    fn settings(&self) -> Result<Settings, StoreError> {
+        Ok(self.get("settings", SETTINGS_KEY)?.unwrap_or_default())
     }
 
     fn session(&self, id: &str) -> Result<Option<TreatmentSession>, StoreError> {
@@ -1052,35 +1060,36 @@ impl Store for SledStore {
     /// date) and the last one, then each one's check-ins and photos by prefix. What this
     /// costs grows with the recent sessions, not with the history.
     fn recent(&self, since: &str) -> Result<Snapshot, StoreError> {
+        let from = session_key(since);
+        let mut sessions: Vec<TreatmentSession> = decode_all(
+            "session",
+            self.db.range(from.as_bytes()..b"session0".as_slice()),
+        )?;
+        if sessions.is_empty() {
+            sessions = decode_all(
+                "session",
+                self.db.scan_prefix("session/").next_back().into_iter(),
+            )?;
+        }
         let mut snap = Snapshot {
             generation: self.generation,
-            settings: self.get("settings", SETTINGS_KEY)?.unwrap_or_default(),
+            settings: self.settings()?,
             ..Snapshot::default()
         };
-        let from = session_key(since);
-        for item in self.db.range(from.as_bytes()..b"session0".as_slice()) {
-            let (k, v) = item.map_err(sled_error)?;
-            snap.sessions.push(decode("session", &k, &v)?);
+        for session in &sessions {
+            snap.checkins.extend(decode_all::<CheckInRecord>(
+                "checkin",
+                self.db.scan_prefix(format!("checkin/{}/", session.id)),
+            )?);
+            let photos: Vec<Photo> = decode_all(
+                "photo",
+                self.db.scan_prefix(format!("photo/{}-", session.id)),
+            )?;
+            // The prefix also matches a same-day session's photos ("<id>-2-…").
+            snap.photos
+                .extend(photos.into_iter().filter(|p| p.session == session.id));
         }
-        if snap.sessions.is_empty() {
-            if let Some(item) = self.db.scan_prefix("session/").next_back() {
-                let (k, v) = item.map_err(sled_error)?;
-                snap.sessions.push(decode("session", &k, &v)?);
-            }
-        }
-        for session in &snap.sessions {
-            for item in self.db.scan_prefix(format!("checkin/{}/", session.id)) {
-                let (k, v) = item.map_err(sled_error)?;
-                snap.checkins.push(decode("checkin", &k, &v)?);
-            }
-            for item in self.db.scan_prefix(format!("photo/{}-", session.id)) {
-                let (k, v) = item.map_err(sled_error)?;
-                let photo: Photo = decode("photo", &k, &v)?;
-                if photo.session == session.id {
-                    snap.photos.push(photo);
-                }
-            }
-        }
+        snap.sessions = sessions;
         // In key order, as a full load gives them.
         snap.checkins
             .sort_by_cached_key(|c| checkin_key(&c.session, c.date));

@@ -57,9 +57,6 @@ pub struct Data {
     pub locale: Locale,
     /// Every photo's entry (the images are loaded only for the Photos screen).
     pub photos: Vec<Photo>,
-    /// Everything is loaded; `false` in the first frame, which holds only what Today shows
-    /// (the recent sessions, see `Aftercare::recent`).
-    pub complete: bool,
 }
 
 /// The area and kind the patient is adding a photo for.
@@ -204,7 +201,7 @@ fn background_state(launch: &Launch) -> Option<bool> {
 /// The locale of the stored settings (else the system's), before any state exists.
 pub fn locale_of(launch: &Launch) -> Locale {
     let settings = match &launch.state {
-        Startup::Ready(app) => app.recent().map(|s| s.settings).unwrap_or_default(),
+        Startup::Ready(app) => app.settings().unwrap_or_default(),
         _ => Default::default(),
     };
     Locale::choose(
@@ -236,7 +233,6 @@ fn load(launch: &Launch, system_locale: &str, complete: bool) -> Loaded {
                 inbox: o.inbox,
                 locale,
                 photos: o.snapshot.photos,
-                complete: o.complete,
             }))
         }
         // The full check of the store, made in the background since the window opened,

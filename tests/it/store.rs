@@ -3,6 +3,7 @@
 
 use super::support::{add_session, cmd, fails, ok, status_json, Rng};
 use aftercare::app::{Aftercare, FixedClock, Store, StoreError};
+use aftercare::domain::backup::Snapshot;
 use aftercare::domain::checkin::{CheckInDraft, WearAnswer};
 use aftercare::domain::plan::PlanConfig;
 use aftercare::domain::session::{Clinic, SessionDraft, Stockings};
@@ -402,15 +403,10 @@ fn zero(file: &Path) {
     std::fs::write(file, vec![0u8; len]).unwrap();
 }
 
-/// Saves acknowledged after the automatic backup was last written stay in the store's
-/// journal until the backup holds them. A writer killed while saving (before its backup
-/// writer ran), then a damaged store: `recover` brings back every acknowledged check-in, from
-/// the backup and from the damaged store's journal.
-#[test]
-fn recovery_replays_the_saves_the_backup_did_not_hold_yet() {
-    let dir = tempfile::tempdir().unwrap();
-    add_session(dir.path(), NOW);
-    let mut child = cmd(dir.path(), TZ, NOW)
+/// A child that records check-ins on the session of 2026-11-20 without pause, printing
+/// `ack <tag>-<n> <date>` after each durable save, until it is killed.
+fn spawn_writer(dir: &Path, tag: &str) -> std::process::Child {
+    cmd(dir, TZ, NOW)
         .args([
             "debug",
             "write-checkins",
@@ -419,12 +415,37 @@ fn recovery_replays_the_saves_the_backup_did_not_hold_yet() {
             "--count",
             "100000",
             "--tag",
-            "k",
+            tag,
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// The acknowledged check-ins (note, date) that `snap` holds neither as the current version
+/// nor in the history of their date.
+fn missing<'a>(acked: &'a [(String, String)], snap: &Snapshot) -> Vec<&'a (String, String)> {
+    acked
+        .iter()
+        .filter(|(note, date)| {
+            !snap.checkins.iter().any(|c| {
+                c.date.to_string() == *date
+                    && (c.current.note == *note || c.history.iter().any(|h| h.note == *note))
+            })
+        })
+        .collect()
+}
+
+/// Saves acknowledged after the automatic backup was last written stay in the store's
+/// journal until the backup holds them. A writer killed while saving (before its backup
+/// writer ran), then a damaged store: `recover` brings back every acknowledged check-in, from
+/// the backup and from the damaged store's journal.
+#[test]
+fn recovery_replays_the_saves_the_backup_did_not_hold_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), NOW);
+    let mut child = spawn_writer(dir.path(), "k");
     let mut acked: Vec<(String, String)> = Vec::new();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     while acked.len() < 30 {
@@ -450,15 +471,7 @@ fn recovery_replays_the_saves_the_backup_did_not_hold_yet() {
     ok(dir.path(), TZ, NOW, &["recover"]);
     let store = SledStore::open(dir.path(), Box::new(clock())).unwrap();
     let snap = store.load().unwrap();
-    let lost: Vec<_> = acked
-        .iter()
-        .filter(|(note, date)| {
-            !snap.checkins.iter().any(|c| {
-                c.date.to_string() == *date
-                    && (c.current.note == *note || c.history.iter().any(|h| h.note == *note))
-            })
-        })
-        .collect();
+    let lost = missing(&acked, &snap);
     assert!(lost.is_empty(), "lost after recovery: {lost:?}");
     assert!(snap.generation > backup.snapshot.generation);
 }
@@ -658,21 +671,7 @@ fn damaged_backup_files_are_refused_or_restore_exactly_the_same_data() {
 fn a_second_command_line_process_gets_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     add_session(dir.path(), NOW);
-    let mut writer = cmd(dir.path(), TZ, NOW)
-        .args([
-            "debug",
-            "write-checkins",
-            "--session",
-            "2026-11-20",
-            "--count",
-            "100000",
-            "--tag",
-            "first",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut writer = spawn_writer(dir.path(), "first");
     let mut lines = BufReader::new(writer.stdout.take().unwrap()).lines();
     let first = lines.next().expect("the writer acknowledges").unwrap();
     assert!(first.starts_with("ack first-0 "), "{first}");
@@ -781,15 +780,7 @@ fn check_after_kill(dir: &Path, acked: &[(String, String)]) -> Result<usize, Str
         Ok(None) => return Err("the automatic backup is missing".into()),
         Err(e) => return Err(e),
     }
-    Ok(acked
-        .iter()
-        .filter(|(note, date)| {
-            !snap.checkins.iter().any(|c| {
-                c.date.to_string() == *date
-                    && (c.current.note == *note || c.history.iter().any(|h| h.note == *note))
-            })
-        })
-        .count())
+    Ok(missing(acked, &snap).len())
 }
 
 /// Crash loop: a child records check-ins and prints `ack TAG DATE` after each durable save;
@@ -809,21 +800,7 @@ pub fn crash_loop(rounds: u32, seed: u64) -> CrashReport {
     };
     for round in 0..rounds {
         let tag = format!("r{round}");
-        let mut child = cmd(dir.path(), TZ, NOW)
-            .args([
-                "debug",
-                "write-checkins",
-                "--session",
-                "2026-11-20",
-                "--count",
-                "100000",
-                "--tag",
-                &tag,
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_writer(dir.path(), &tag);
         let stdout = child.stdout.take().unwrap();
         let reader = std::thread::spawn(move || {
             BufReader::new(stdout)
