@@ -708,9 +708,34 @@ fn table_row(l: &mut Layout<'_>, cols: &[(f32, &str)], width: f32, cells: &[Stri
     });
 }
 
-/// The fonts the report is set in.
+/// The fonts the report is set in: DejaVu Sans regular and bold, carried deflated in the
+/// binary (build.rs) and inflated once, the first time a report is set.
 fn fonts() -> (&'static [u8], &'static [u8]) {
-    (dejavu::sans::regular(), dejavu::sans::bold())
+    static FONTS: std::sync::OnceLock<(Vec<u8>, Vec<u8>)> = std::sync::OnceLock::new();
+    let (regular, bold) = FONTS.get_or_init(|| {
+        (
+            inflate(include_bytes!(concat!(
+                env!("OUT_DIR"),
+                "/dejavu-sans.ttf.zlib"
+            ))),
+            inflate(include_bytes!(concat!(
+                env!("OUT_DIR"),
+                "/dejavu-sans-bold.ttf.zlib"
+            ))),
+        )
+    });
+    (regular, bold)
+}
+
+/// Inflates a font build.rs deflated. It was deflated from a whole font in the same build, so
+/// a failure here is a broken build, not bad input.
+fn inflate(z: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut font = Vec::new();
+    flate2::read::ZlibDecoder::new(z)
+        .read_to_end(&mut font)
+        .expect("the fonts build.rs deflated inflate");
+    font
 }
 
 /// Lays the report out: one list of operations per page, footers included. Text is measured
