@@ -3,7 +3,6 @@
 //! has been painted (two animation frames, read back exactly as the app does for
 //! `--first-frame exit`) prints `aftercare-first-frame: <heading>` and exits.
 
-use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
 use dioxus::prelude::*;
 
 const FIRST_FRAME_JS: &str = r#"
@@ -13,15 +12,20 @@ return h ? h.textContent : "";
 "#;
 
 fn main() {
-    dioxus::LaunchBuilder::new()
-        .with_cfg(
+    let builder = dioxus::LaunchBuilder::new();
+    // The window as the app configures it on the desktop; phones launch as the app does there.
+    #[cfg(feature = "desktop")]
+    let builder = {
+        use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
+        builder.with_cfg(
             Config::new().with_menu(None).with_window(
                 WindowBuilder::new()
                     .with_title("Hello")
                     .with_inner_size(LogicalSize::new(420.0, 860.0)),
             ),
         )
-        .launch(App);
+    };
+    builder.launch(App);
 }
 
 #[allow(non_snake_case)]
