@@ -44,36 +44,23 @@ impl Notifier for DesktopNotifier {
         if let Some((label, _)) = &self.on_click {
             n.action("default", label);
         }
-        let failed = |e: String| {
+        let handle = n.show().map_err(|e| {
             format!("the desktop notification could not be shown ({e}): is a notification service running?")
-        };
-        // With a click action the notification is shown on the thread that then waits for the
-        // click: its D-Bus connection (libdbus) cannot move between threads. The thread reports
-        // whether showing worked before it waits.
+        })?;
         #[cfg(all(unix, not(target_os = "macos")))]
         if let Some((_, on_click)) = &self.on_click {
             let on_click = on_click.clone();
             let reminder = reminder.clone();
-            let (shown, result) = std::sync::mpsc::sync_channel(1);
-            std::thread::spawn(move || match n.show() {
-                Ok(handle) => {
-                    let _ = shown.send(Ok(()));
-                    handle.wait_for_action(|action| {
-                        if action == "default" {
-                            on_click(reminder);
-                        }
-                    });
-                }
-                Err(e) => {
-                    let _ = shown.send(Err(e.to_string()));
-                }
+            std::thread::spawn(move || {
+                handle.wait_for_action(|action| {
+                    if action == "default" {
+                        on_click(reminder);
+                    }
+                });
             });
-            return result
-                .recv()
-                .map_err(|_| failed("the notification thread ended".to_string()))?
-                .map_err(failed);
         }
-        n.show().map_err(|e| failed(e.to_string()))?;
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        drop(handle);
         Ok(())
     }
 }
