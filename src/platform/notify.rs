@@ -51,13 +51,21 @@ impl Notifier for DesktopNotifier {
         if let Some((_, on_click)) = &self.on_click {
             let on_click = on_click.clone();
             let reminder = reminder.clone();
-            std::thread::spawn(move || {
-                handle.wait_for_action(|action| {
-                    if action == "default" {
-                        on_click(reminder);
-                    }
+            // Blocks on the D-Bus connection until the click or the close: no wake-up meanwhile
+            // (delivery.rs checks this thread's context switches).
+            let waiting = std::thread::Builder::new()
+                .name("aftercare-click".to_string())
+                .spawn(move || {
+                    handle.wait_for_action(|action| {
+                        if action == "default" {
+                            on_click(reminder);
+                        }
+                    });
                 });
-            });
+            if let Err(e) = waiting {
+                // Shown all the same; a click then does nothing, the inbox still has it.
+                eprintln!("aftercare: a click on the notification will not be noticed ({e})");
+            }
         }
         #[cfg(not(all(unix, not(target_os = "macos"))))]
         drop(handle);

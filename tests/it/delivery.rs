@@ -322,8 +322,8 @@ fn delivery_states(dir: &Path, id: &str) -> Vec<String> {
 }
 
 /// The running app sleeps until tonight's check-in reminder (its timer thread makes no
-/// context switch meanwhile), shows it at 20:00 through the real notification server, and a
-/// click on it marks it opened.
+/// context switch meanwhile), shows it at 20:00 through the real notification server, waits
+/// for the click without waking, and a click on it marks it opened.
 #[test]
 fn the_running_app_delivers_at_the_instant_and_a_click_opens_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -347,6 +347,11 @@ grep voluntary_ctxt_switches "$tid/status" | head -1 | awk '{print $2}' > "$OUT/
 wait_for "$OUT/monitor.log" "Time for today" 60 || echo "no notification" >> "$OUT/fail.txt"
 echo "$started $(date +%s.%N)" > "$OUT/times.txt"
 sleep 0.5
+# Two seconds with the notification open: the thread waiting for its click must not wake.
+click=$(grep -l '^aftercare-click' /proc/$app/task/*/comm | head -1 | xargs dirname)
+grep voluntary_ctxt_switches "$click/status" | head -1 | awk '{print $2}' > "$OUT/click-before.txt"
+sleep 2
+grep voluntary_ctxt_switches "$click/status" | head -1 | awk '{print $2}' > "$OUT/click-after.txt"
 dunstctl action 0
 sleep 3
 kill $app
@@ -365,6 +370,13 @@ wait $app
     let after = read(dir.path(), "switches-after.txt");
     assert!(!before.trim().is_empty(), "the timer thread was not found");
     assert_eq!(before, after, "the timer thread woke while nothing was due");
+    let before = read(dir.path(), "click-before.txt");
+    let after = read(dir.path(), "click-after.txt");
+    assert!(!before.trim().is_empty(), "no thread waits for the click");
+    assert_eq!(
+        before, after,
+        "the thread waiting for the click woke while the notification stayed open"
+    );
     // Delivered at 20:00, i.e. about six seconds after the start, not before.
     let times: Vec<f64> = read(dir.path(), "times.txt")
         .split_whitespace()
