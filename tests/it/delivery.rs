@@ -339,19 +339,22 @@ fn the_running_app_delivers_at_the_instant_and_a_click_opens_it() {
 app=$!
 started=$(date +%s.%N)
 wait_for "$OUT/app.txt" "aftercare-first-frame" 120 || echo "no first frame" >> "$OUT/fail.txt"
+# The voluntary context switches of the app's thread whose name starts with $1 (a thread name
+# is cut to 15 characters), into $OUT/$2-before.txt and, two seconds later, $2-after.txt.
+switches_over_two_seconds() {
+  local t
+  t=$(grep -l "^$1" /proc/$app/task/*/comm | head -1 | xargs dirname)
+  grep voluntary_ctxt_switches "$t/status" | head -1 | awk '{print $2}' > "$OUT/$2-before.txt"
+  sleep 2
+  grep voluntary_ctxt_switches "$t/status" | head -1 | awk '{print $2}' > "$OUT/$2-after.txt"
+}
 # Two seconds of sleep: the timer thread must not wake.
-tid=$(grep -l '^aftercare-remin' /proc/$app/task/*/comm | head -1 | xargs dirname)
-grep voluntary_ctxt_switches "$tid/status" | head -1 | awk '{print $2}' > "$OUT/switches-before.txt"
-sleep 2
-grep voluntary_ctxt_switches "$tid/status" | head -1 | awk '{print $2}' > "$OUT/switches-after.txt"
+switches_over_two_seconds aftercare-remin switches
 wait_for "$OUT/monitor.log" "Time for today" 60 || echo "no notification" >> "$OUT/fail.txt"
 echo "$started $(date +%s.%N)" > "$OUT/times.txt"
 sleep 0.5
 # Two seconds with the notification open: the thread waiting for its click must not wake.
-click=$(grep -l '^aftercare-click' /proc/$app/task/*/comm | head -1 | xargs dirname)
-grep voluntary_ctxt_switches "$click/status" | head -1 | awk '{print $2}' > "$OUT/click-before.txt"
-sleep 2
-grep voluntary_ctxt_switches "$click/status" | head -1 | awk '{print $2}' > "$OUT/click-after.txt"
+switches_over_two_seconds aftercare-click click
 dunstctl action 0
 sleep 3
 kill $app

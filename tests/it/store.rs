@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const TZ: &str = "Europe/Berlin";
@@ -403,20 +403,26 @@ fn zero(file: &Path) {
     std::fs::write(file, vec![0u8; len]).unwrap();
 }
 
-/// A child that records check-ins on the session of 2026-11-20 without pause, printing
-/// `ack <tag>-<n> <date>` after each durable save, until it is killed.
+/// The command that records check-ins on the session of 2026-11-20 without pause, printing
+/// `ack <tag>-<n> <date>` after each durable save, until it is killed or a save fails.
+fn write_checkins(dir: &Path, tag: &str) -> Command {
+    let mut c = cmd(dir, TZ, NOW);
+    c.args([
+        "debug",
+        "write-checkins",
+        "--session",
+        "2026-11-20",
+        "--count",
+        "100000",
+        "--tag",
+        tag,
+    ]);
+    c
+}
+
+/// [`write_checkins`] as a child whose acknowledgements can be read as they come.
 fn spawn_writer(dir: &Path, tag: &str) -> std::process::Child {
-    cmd(dir, TZ, NOW)
-        .args([
-            "debug",
-            "write-checkins",
-            "--session",
-            "2026-11-20",
-            "--count",
-            "100000",
-            "--tag",
-            tag,
-        ])
+    write_checkins(dir, tag)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -910,7 +916,7 @@ fn a_save_is_fdatasynced_before_it_is_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     add_session(dir.path(), NOW);
     let trace = dir.path().join("trace.txt");
-    let out = std::process::Command::new("strace")
+    let out = Command::new("strace")
         .args([
             "-f",
             "-y",
@@ -1073,19 +1079,7 @@ fn a_full_disk_while_saving_is_a_clear_error_and_loses_nothing_acknowledged() {
     for (round, keep) in [700u64 << 10, 64 << 10, 0].into_iter().enumerate() {
         fs.fill(keep);
         let tag = format!("full{round}");
-        let out = cmd(&dir, TZ, NOW)
-            .args([
-                "debug",
-                "write-checkins",
-                "--session",
-                "2026-11-20",
-                "--count",
-                "100000",
-                "--tag",
-                &tag,
-            ])
-            .output()
-            .unwrap();
+        let out = write_checkins(&dir, &tag).output().unwrap();
         for line in String::from_utf8_lossy(&out.stdout).lines() {
             if let ["ack", note, date] = line.split_whitespace().collect::<Vec<_>>().as_slice() {
                 acked.push((note.to_string(), date.to_string()));
