@@ -14,8 +14,8 @@ use crate::domain::reminders::{plan_reminders_in, Reminder};
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, TreatmentSession};
 use crate::domain::settings::Settings;
 use crate::domain::status::{recent_since, status, Status};
+use crate::domain::zone::Tz;
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 pub use store::{MemoryStore, Store, StoreError};
 
 /// The source of "now" and of the device's zone.

@@ -6,8 +6,8 @@
 use crate::domain::plan::{CompressionPlan, Question};
 use crate::domain::symptoms::Symptom;
 use crate::domain::time::resolve;
+use crate::domain::zone::Tz;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 

@@ -2,7 +2,9 @@
 //! status, and the backup document.
 //!
 //! Architecture invariant: nothing here does IO, reads a clock, or knows about Dioxus or sled.
-//! Time comes in as arguments; the device zone comes in as a `chrono_tz::Tz`.
+//! Time comes in as arguments; the device zone comes in as a `zone::Tz`. The one
+//! exception to "no IO": looking a zone name up reads its rules from the platform's time-zone
+//! database, once per name per process (`zone`).
 
 pub mod adherence;
 pub mod area;
@@ -19,3 +21,4 @@ pub mod settings;
 pub mod status;
 pub mod symptoms;
 pub mod time;
+pub mod zone;

@@ -8,8 +8,8 @@
 use crate::domain::area::TreatedArea;
 use crate::domain::session::TreatmentSession;
 use crate::domain::time::resolve_local;
+use crate::domain::zone::Tz;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
-use chrono_tz::Tz;
 use image::codecs::jpeg::JpegDecoder;
 use image::codecs::png::PngDecoder;
 use image::metadata::Orientation;

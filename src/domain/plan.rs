@@ -15,8 +15,8 @@
 //! Pure: no clock, no IO. Instants come in as arguments.
 
 use crate::domain::time::resolve;
+use crate::domain::zone::Tz;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// Local time at which "today" begins and "last night" ends.

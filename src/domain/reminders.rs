@@ -14,8 +14,8 @@ use crate::domain::plan::CompressionPlan;
 use crate::domain::session::TreatmentSession;
 use crate::domain::settings::Settings;
 use crate::domain::time::resolve;
+use crate::domain::zone::Tz;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

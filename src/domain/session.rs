@@ -6,8 +6,8 @@
 use crate::domain::area::TreatedArea;
 use crate::domain::plan::{CompressionPlan, PlanConfig};
 use crate::domain::time::resolve;
+use crate::domain::zone::Tz;
 use chrono::{DateTime, Days, FixedOffset, Months, NaiveDate, NaiveTime, Offset, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// The clinic's contact details.

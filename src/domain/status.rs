@@ -9,8 +9,8 @@ use crate::domain::checkin::CheckInRecord;
 use crate::domain::plan::{CompressionPlan, WearMode};
 use crate::domain::session::{ChecklistItem, TreatmentSession};
 use crate::domain::symptoms::{Symptom, Triage};
+use crate::domain::zone::Tz;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
-use chrono_tz::Tz;
 
 /// How long a reported red flag stays on the Today screen.
 pub const RED_FLAG_WINDOW_HOURS: i64 = 48;

@@ -5,10 +5,10 @@
 //! valid instant, and a local time that occurs twice (DST fold) takes the later instant.
 //! This module reads no clock and does no IO.
 
+use crate::domain::zone::Tz;
 use chrono::{
     DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
 };
-use chrono_tz::Tz;
 
 /// Resolves a local date and time in `tz` to one instant, applying the product's DST policy.
 ///

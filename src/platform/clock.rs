@@ -1,8 +1,8 @@
 //! The clock adapter: the only place that reads the system time and the device's zone.
 
 use crate::app::{Clock, FixedClock};
+use crate::domain::zone::Tz;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 
 /// The device's current IANA zone: `TZ` when set, else the system zone, else UTC.
 pub fn device_zone() -> Result<Tz, String> {

@@ -7,8 +7,8 @@ use crate::domain::area::TreatedArea;
 use crate::domain::i18n::Texts;
 use crate::domain::plan::{Phase, PlanConfig, WearMode, DEFAULT_DAYS, MAX_DAYS, MIN_DAYS};
 use crate::domain::session::{Clinic, SessionDraft, Stockings};
+use crate::domain::zone::Tz;
 use chrono::{NaiveDate, NaiveTime};
-use chrono_tz::Tz;
 use dioxus::prelude::*;
 
 fn some(text: String) -> Option<String> {

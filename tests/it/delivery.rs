@@ -605,7 +605,7 @@ fn check_clock_invariants<S: aftercare::app::Store, C: aftercare::app::Clock>(
         );
     }
     let (status, _) = app.status().unwrap();
-    let tz: chrono_tz::Tz = zone.parse().unwrap();
+    let tz: aftercare::domain::zone::Tz = zone.parse().unwrap();
     let today = instant.with_timezone(&tz).date_naive();
     let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
     let (wear_start, wear_end) = (at("2026-11-20T14:30:00Z"), at("2026-12-04T14:30:00Z"));
@@ -686,13 +686,13 @@ fn clock_jumps_and_zone_changes_between_runs_neither_duplicate_nor_lose_reminder
 
 /// A clock whose instant and zone the test moves; shared by the app and the test.
 #[derive(Clone)]
-struct MovingClock(Arc<Mutex<(DateTime<Utc>, chrono_tz::Tz)>>);
+struct MovingClock(Arc<Mutex<(DateTime<Utc>, aftercare::domain::zone::Tz)>>);
 
 impl aftercare::app::Clock for MovingClock {
     fn now(&self) -> DateTime<Utc> {
         self.0.lock().unwrap().0
     }
-    fn zone(&self) -> chrono_tz::Tz {
+    fn zone(&self) -> aftercare::domain::zone::Tz {
         self.0.lock().unwrap().1
     }
 }

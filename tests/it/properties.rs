@@ -4,8 +4,8 @@
 use aftercare::domain::adherence::{adherence, date_entries};
 use aftercare::domain::checkin::{CheckIn, CheckInRecord, RemovalReason, WearAnswer};
 use aftercare::domain::plan::{CompressionPlan, Phase, PlanConfig, Question, WearMode};
+use aftercare::domain::zone::Tz;
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
-use chrono_tz::Tz;
 use proptest::prelude::*;
 
 const ZONES: [&str; 7] = [

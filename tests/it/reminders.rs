@@ -9,8 +9,8 @@ use aftercare::domain::reminders::{
 };
 use aftercare::domain::session::{SessionDraft, TreatmentSession};
 use aftercare::domain::settings::Settings;
+use aftercare::domain::zone::Tz;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
 use proptest::prelude::*;
 
 fn at(s: &str) -> DateTime<Utc> {

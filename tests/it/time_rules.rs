@@ -2,8 +2,8 @@
 
 use aftercare::domain::plan::{CompressionPlan, PlanConfig, Question};
 use aftercare::domain::session::photo_due;
+use aftercare::domain::zone::Tz;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use chrono_tz::Tz;
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -15,8 +15,8 @@ pub use report::ExportOptions;
 
 use crate::domain::backup::{self, Snapshot};
 use crate::domain::i18n::Locale;
+use crate::domain::zone::Tz;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use std::str::FromStr;
 
 /// The five formats.

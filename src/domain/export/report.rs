@@ -11,8 +11,8 @@ use crate::domain::plan::{CompressionPlan, Question};
 use crate::domain::session::TreatmentSession;
 use crate::domain::status::status;
 use crate::domain::symptoms::Symptom;
+use crate::domain::zone::Tz;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use chrono_tz::Tz;
 
 /// What the patient chose to share.
 #[derive(Debug, Clone, PartialEq, Eq)]
