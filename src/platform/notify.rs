@@ -1,10 +1,12 @@
 //! Desktop notifications through notify-rust (D-Bus on Linux, the notification centre on
 //! macOS, toasts on Windows). Not built for Android and iOS, which have their own adapters.
 //!
-//! Clicks: on Linux and the BSDs a notification carries a default action, and a small thread
-//! per notification waits for it (until the notification is closed) and hands the reminder to
-//! `on_click`. notify-rust reports no clicks on macOS and Windows; there the patient finds the
-//! reminder in the inbox on Today.
+//! Clicks: on Linux and the BSDs a notification that a click should open carries a default
+//! action; it is shown over its own D-Bus connection ([`click`]), and a small thread per
+//! notification blocks on that connection until the click or the close and hands the reminder
+//! to `on_click`. notify-rust's own wait (its libdbus backend, the one linked: a smaller binary
+//! than its zbus one) wakes once a second, so that part is ours. notify-rust reports no clicks
+//! on macOS and Windows; there the patient finds the reminder in the inbox on Today.
 
 use crate::app::Notifier;
 use crate::domain::reminders::Reminder;
@@ -34,44 +36,55 @@ impl DesktopNotifier {
     }
 }
 
+/// The message when the notification service does not take a notification.
+fn not_shown(e: impl std::fmt::Display) -> String {
+    format!("the desktop notification could not be shown ({e}): is a notification service running?")
+}
+
 impl Notifier for DesktopNotifier {
     fn notify(&self, reminder: &Reminder) -> Result<(), String> {
-        let mut n = notify_rust::Notification::new();
-        n.appname("Aftercare")
-            .summary(&reminder.title)
-            .body(&reminder.body);
         #[cfg(all(unix, not(target_os = "macos")))]
-        if let Some((label, _)) = &self.on_click {
-            n.action("default", label);
-        }
-        let handle = n.show().map_err(|e| {
-            format!("the desktop notification could not be shown ({e}): is a notification service running?")
-        })?;
-        #[cfg(all(unix, not(target_os = "macos")))]
-        if let Some((_, on_click)) = &self.on_click {
-            let on_click = on_click.clone();
-            let reminder = reminder.clone();
-            // Blocks on the D-Bus connection until the click or the close: no wake-up meanwhile
-            // (delivery.rs checks this thread's context switches).
-            let waiting = std::thread::Builder::new()
-                .name("aftercare-click".to_string())
-                .spawn(move || {
-                    handle.wait_for_action(|action| {
-                        if action == "default" {
-                            on_click(reminder);
-                        }
-                    });
-                });
-            if let Err(e) = waiting {
-                // Shown all the same; a click then does nothing, the inbox still has it.
-                eprintln!("aftercare: a click on the notification will not be noticed ({e})");
+        if let Some((label, on_click)) = &self.on_click {
+            match click::Listener::subscribe() {
+                Ok(listener) => {
+                    let id = listener.show(reminder, label).map_err(not_shown)?;
+                    let on_click = on_click.clone();
+                    let reminder = reminder.clone();
+                    // Blocks on the D-Bus connection until the click or the close: no wake-up
+                    // meanwhile (delivery.rs checks this thread's context switches).
+                    let waiting = std::thread::Builder::new()
+                        .name("aftercare-click".to_string())
+                        .spawn(move || {
+                            if listener.wait(id) == click::Outcome::Clicked {
+                                on_click(reminder);
+                            }
+                        });
+                    if let Err(e) = waiting {
+                        // Shown all the same; a click then does nothing, the inbox still has it.
+                        eprintln!(
+                            "aftercare: a click on the notification will not be noticed ({e})"
+                        );
+                    }
+                    return Ok(());
+                }
+                // Shown below without its action; the inbox on Today still has it.
+                Err(e) => {
+                    eprintln!("aftercare: a click on the notification will not be noticed ({e})")
+                }
             }
         }
-        #[cfg(not(all(unix, not(target_os = "macos"))))]
-        drop(handle);
+        notify_rust::Notification::new()
+            .appname(APP_NAME)
+            .summary(&reminder.title)
+            .body(&reminder.body)
+            .show()
+            .map_err(not_shown)?;
         Ok(())
     }
 }
+
+/// The name notifications show as their sender.
+const APP_NAME: &str = "Aftercare";
 
 /// The name of the desktop notification service when one answers; on macOS and Windows the
 /// system's own notification centre is always there.
@@ -85,5 +98,108 @@ pub fn service_name() -> Option<String> {
     #[cfg(not(all(unix, not(target_os = "macos"))))]
     {
         Some("system notifications".to_string())
+    }
+}
+
+/// A clickable notification, shown and waited for over its own session-bus connection.
+///
+/// The notification service sends a click (`ActionInvoked`) to the connection that showed
+/// the notification, so the connection that waits is the one that shows it.
+#[cfg(all(unix, not(target_os = "macos")))]
+mod click {
+    use crate::domain::reminders::Reminder;
+    use dbus::arg::{RefArg, Variant};
+    use dbus::blocking::Connection;
+    use dbus::message::{MatchRule, MessageType};
+    use std::collections::HashMap;
+    use std::time::Duration;
+
+    const SERVICE: &str = "org.freedesktop.Notifications";
+    const PATH: &str = "/org/freedesktop/Notifications";
+
+    /// How a notification's wait ended.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Outcome {
+        /// The patient clicked it (its default action).
+        Clicked,
+        /// It was closed, another of its actions was chosen, or the bus went away.
+        Ended,
+    }
+
+    /// A session-bus connection that hears the notification service's signals.
+    pub struct Listener(Connection);
+
+    impl Listener {
+        /// Connects and subscribes to `ActionInvoked` and `NotificationClosed`, before any
+        /// notification is shown, so that no click can come first.
+        pub fn subscribe() -> Result<Listener, dbus::Error> {
+            let connection = Connection::new_session()?;
+            for member in ["ActionInvoked", "NotificationClosed"] {
+                let rule = MatchRule::new_signal(SERVICE, member).with_path(PATH);
+                connection.add_match_no_cb(&rule.match_str())?;
+            }
+            Ok(Listener(connection))
+        }
+
+        /// Shows `reminder` with a default action labelled `label` (what a click does);
+        /// returns the notification's id.
+        pub fn show(&self, reminder: &Reminder, label: &str) -> Result<u32, dbus::Error> {
+            let hints: HashMap<&str, Variant<Box<dyn RefArg>>> = HashMap::new();
+            let proxy = self.0.with_proxy(SERVICE, PATH, Duration::from_secs(5));
+            let (id,): (u32,) = proxy.method_call(
+                SERVICE,
+                "Notify",
+                (
+                    super::APP_NAME,
+                    0u32,
+                    "",
+                    reminder.title.as_str(),
+                    reminder.body.as_str(),
+                    vec!["default", label],
+                    hints,
+                    -1i32,
+                ),
+            )?;
+            Ok(id)
+        }
+
+        /// Blocks until notification `id` is clicked or closed. The thread sleeps in the
+        /// kernel between the bus's messages: no timeout, no polling.
+        pub fn wait(self, id: u32) -> Outcome {
+            let channel = self.0.channel();
+            loop {
+                while let Some(message) = channel.pop_message() {
+                    if message.msg_type() != MessageType::Signal
+                        || message.interface().as_deref() != Some(SERVICE)
+                    {
+                        continue;
+                    }
+                    match message.member().as_deref() {
+                        Some("ActionInvoked") => {
+                            if let Ok((nid, action)) = message.read2::<u32, &str>() {
+                                if nid == id {
+                                    return if action == "default" {
+                                        Outcome::Clicked
+                                    } else {
+                                        Outcome::Ended
+                                    };
+                                }
+                            }
+                        }
+                        Some("NotificationClosed") => {
+                            if let Ok((nid, _reason)) = message.read2::<u32, u32>() {
+                                if nid == id {
+                                    return Outcome::Ended;
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if channel.read_write(None).is_err() {
+                    return Outcome::Ended;
+                }
+            }
+        }
     }
 }
