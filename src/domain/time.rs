@@ -3,7 +3,8 @@
 //! Every conversion from a local date and time to an instant in this crate goes through
 //! [`resolve_local`]: a local time that does not exist (DST gap) moves forward to the first
 //! valid instant, and a local time that occurs twice (DST fold) takes the later instant.
-//! This module reads no clock and does no IO.
+//! This module reads no clock and does no IO, but for [`parse_zone`]: the first use of a zone
+//! name reads its rules from the platform's time-zone database (`domain::zone`).
 
 use crate::domain::zone::Tz;
 use chrono::{

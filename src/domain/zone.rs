@@ -1,9 +1,10 @@
 //! IANA time zones as a small `Copy` handle ([`Tz`]) that chrono can compute with.
 //!
 //! A zone's rules come from the platform's own time-zone database (`/usr/share/zoneinfo` on
-//! Linux, macOS and iOS, Android's `tzdata`), so the app follows the phone's updates when a
-//! country changes its clocks; a name the platform lacks is looked up in a copy of the database
-//! bundled with the app (jiff's), so every IANA name resolves everywhere, Windows included.
+//! Linux, macOS and iOS, Android's `tzdata`), so the app follows the device's tzdata updates
+//! when a country changes its clocks (from the next start of the app); a name the platform
+//! lacks is looked up in a copy of the database bundled with the app (jiff's), so every IANA
+//! name resolves everywhere, Windows included.
 //!
 //! Looking a name up is the one read the core does: each name's rules are read once per
 //! process and kept for its life (a zone is a few kilobytes; there are about 600 names).
@@ -45,25 +46,26 @@ impl Tz {
         self.0.name
     }
 
-    /// Looks a zone up by its IANA name (letter case does not matter).
+    /// Looks a zone up by its IANA name (letter case does not matter; the database's spelling
+    /// is kept).
     pub fn named(name: &str) -> Result<Tz, UnknownZone> {
-        if name == "UTC" {
+        if name.eq_ignore_ascii_case("UTC") {
             return Ok(Tz::UTC);
         }
         static KNOWN: Mutex<Vec<&'static Zone>> = Mutex::new(Vec::new());
         let mut known = KNOWN
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(zone) = known.iter().find(|z| z.name == name) {
+        // Lookups ignore case, so a name in any case is the zone already read.
+        if let Some(zone) = known.iter().find(|z| z.name.eq_ignore_ascii_case(name)) {
             return Ok(Tz(zone));
         }
-        let rules = lookup(name).ok_or_else(|| UnknownZone(name.to_string()))?;
-        let canonical = rules.iana_name().unwrap_or(name);
-        if let Some(zone) = known.iter().find(|z| z.name == canonical) {
-            return Ok(Tz(zone));
+        let (rules, canonical) = lookup(name).ok_or_else(|| UnknownZone(name.to_string()))?;
+        if canonical == "UTC" {
+            return Ok(Tz::UTC);
         }
         let zone: &'static Zone = Box::leak(Box::new(Zone {
-            name: Box::leak(canonical.to_string().into_boxed_str()),
+            name: Box::leak(canonical.into_boxed_str()),
             rules,
         }));
         known.push(zone);
@@ -81,15 +83,25 @@ impl Tz {
     }
 }
 
-/// The platform's database, then the bundled one.
-fn lookup(name: &str) -> Option<jiff::tz::TimeZone> {
+/// A zone's rules and its IANA name as the database spells it: from the platform's database,
+/// else the bundled one. Only IANA zones: not a system's `localtime` or `posixrules` files,
+/// which name no zone a backup could carry to another device, nor jiff's `Etc/Unknown`.
+fn lookup(name: &str) -> Option<(jiff::tz::TimeZone, String)> {
     static PLATFORM: OnceLock<TimeZoneDatabase> = OnceLock::new();
     static BUNDLED: OnceLock<TimeZoneDatabase> = OnceLock::new();
-    let platform = PLATFORM.get_or_init(platform_database);
-    platform
-        .get(name)
-        .or_else(|_| BUNDLED.get_or_init(TimeZoneDatabase::bundled).get(name))
-        .ok()
+    if ["localtime", "posixrules"]
+        .iter()
+        .any(|file| name.eq_ignore_ascii_case(file))
+    {
+        return None;
+    }
+    let named = |db: &TimeZoneDatabase| {
+        let rules = db.get(name).ok()?;
+        let canonical = rules.iana_name()?.to_string();
+        Some((rules, canonical))
+    };
+    named(PLATFORM.get_or_init(platform_database))
+        .or_else(|| named(BUNDLED.get_or_init(TimeZoneDatabase::bundled)))
 }
 
 /// Android keeps its current tzdata in the time-zone module (Android 10 and later); jiff looks
@@ -306,6 +318,16 @@ mod tests {
         assert_eq!(err.to_string(), "unknown time zone 'Mars/Olympus'");
         assert!("".parse::<Tz>().is_err());
         assert!("../../etc/passwd".parse::<Tz>().is_err());
+        // Files of a system's database that are no IANA zone, and jiff's placeholder.
+        for name in ["localtime", "posixrules", "Etc/Unknown", "etc/unknown"] {
+            assert!(name.parse::<Tz>().is_err(), "{name}");
+        }
+        // Any case of a name already read is that zone; `utc` is `Tz::UTC`.
+        let lower = Tz::named("europe/berlin").unwrap();
+        assert!(std::ptr::eq(lower.0, berlin.0));
+        assert!(std::ptr::eq(Tz::named("utc").unwrap().0, Tz::UTC.0));
+        assert_eq!(Tz::named("Etc/UTC").unwrap().name(), "Etc/UTC");
+        assert_eq!(Tz::named("US/Eastern").unwrap().name(), "US/Eastern");
     }
 
     #[test]
@@ -329,10 +351,7 @@ mod tests {
     fn linux_reads_the_system_database() {
         let platform = platform_database();
         assert!(!platform.is_definitively_empty());
-        assert!(
-            format!("{platform:?}").contains("/usr/share/zoneinfo"),
-            "{platform:?}"
-        );
+        assert!(format!("{platform:?}").contains("zoneinfo"), "{platform:?}");
         assert!(platform.get("Europe/Berlin").is_ok());
     }
 

@@ -116,13 +116,15 @@ mod click {
 
     const SERVICE: &str = "org.freedesktop.Notifications";
     const PATH: &str = "/org/freedesktop/Notifications";
+    const BUS: &str = "org.freedesktop.DBus";
 
     /// How a notification's wait ended.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub enum Outcome {
         /// The patient clicked it (its default action).
         Clicked,
-        /// It was closed, another of its actions was chosen, or the bus went away.
+        /// It was closed, another of its actions was chosen, or the service or the bus went
+        /// away.
         Ended,
     }
 
@@ -130,14 +132,24 @@ mod click {
     pub struct Listener(Connection);
 
     impl Listener {
-        /// Connects and subscribes to `ActionInvoked` and `NotificationClosed`, before any
-        /// notification is shown, so that no click can come first.
+        /// Connects and subscribes to the service's `ActionInvoked` and `NotificationClosed`,
+        /// before any notification is shown, so that no click can come first; and to the
+        /// service's name changing hands (it stopped or restarted), which ends every wait.
         pub fn subscribe() -> Result<Listener, dbus::Error> {
             let connection = Connection::new_session()?;
             for member in ["ActionInvoked", "NotificationClosed"] {
-                let rule = MatchRule::new_signal(SERVICE, member).with_path(PATH);
+                let rule = MatchRule::new_signal(SERVICE, member)
+                    .with_path(PATH)
+                    .with_sender(SERVICE);
                 connection.add_match_no_cb(&rule.match_str())?;
             }
+            let owner = format!(
+                "{},arg0='{SERVICE}'",
+                MatchRule::new_signal(BUS, "NameOwnerChanged")
+                    .with_sender(BUS)
+                    .match_str()
+            );
+            connection.add_match_no_cb(&owner)?;
             Ok(Listener(connection))
         }
 
@@ -163,15 +175,26 @@ mod click {
             Ok(id)
         }
 
-        /// Blocks until notification `id` is clicked or closed. The thread sleeps in the
-        /// kernel between the bus's messages: no timeout, no polling.
+        /// Blocks until notification `id` is clicked or closed, or the service that showed
+        /// it goes away (a restarted service forgets its notifications and never closes
+        /// them). The thread sleeps in the kernel between the bus's messages: no timeout, no
+        /// polling.
         pub fn wait(self, id: u32) -> Outcome {
             let channel = self.0.channel();
             loop {
                 while let Some(message) = channel.pop_message() {
-                    if message.msg_type() != MessageType::Signal
-                        || message.interface().as_deref() != Some(SERVICE)
-                    {
+                    if message.msg_type() != MessageType::Signal {
+                        continue;
+                    }
+                    if message.interface().as_deref() == Some(BUS) {
+                        if message.member().as_deref() == Some("NameOwnerChanged")
+                            && message.read1::<&str>().ok() == Some(SERVICE)
+                        {
+                            return Outcome::Ended;
+                        }
+                        continue;
+                    }
+                    if message.interface().as_deref() != Some(SERVICE) {
                         continue;
                     }
                     match message.member().as_deref() {

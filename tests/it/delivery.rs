@@ -401,6 +401,56 @@ wait $app
     );
 }
 
+/// A notification service that crashes forgets the notifications it showed and never says
+/// they closed: the app's thread waiting for a click ends when the service's name changes
+/// hands, instead of waiting for the life of the app.
+#[test]
+fn a_crashed_notification_service_ends_the_wait_for_a_click() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
+    ok(
+        dir.path(),
+        TZ,
+        "2026-11-21T19:00:00+01:00",
+        &["checkin", "--date", "2026-11-20", "--day", "worn"],
+    );
+    let script = r#"
+"$AFTERCARE" --now 2026-11-21T19:59:58+01:00 --clock-runs --first-frame print > "$OUT/app.txt" 2> "$OUT/app.err" &
+app=$!
+wait_for "$OUT/app.txt" "aftercare-first-frame" 120 || echo "no first frame" >> "$OUT/fail.txt"
+wait_for "$OUT/monitor.log" "Time for today" 60 || echo "no notification" >> "$OUT/fail.txt"
+sleep 0.5
+waiting() { grep -l "^aftercare-click" /proc/$app/task/*/comm 2>/dev/null | wc -l; }
+waiting > "$OUT/waiting-before.txt"
+kill -9 $daemon
+wait $daemon 2>/dev/null
+dunst > "$OUT/dunst-again.log" 2>&1 &
+daemon=$!
+sleep 1
+waiting > "$OUT/waiting-after.txt"
+kill $app
+wait $app
+"#;
+    with_notification_server(dir.path(), script, &[]);
+    assert_eq!(
+        read(dir.path(), "fail.txt"),
+        "",
+        "app: {}\n{}",
+        read(dir.path(), "app.txt"),
+        read(dir.path(), "app.err")
+    );
+    assert_eq!(
+        read(dir.path(), "waiting-before.txt").trim(),
+        "1",
+        "one thread waits for the click while the notification is shown"
+    );
+    assert_eq!(
+        read(dir.path(), "waiting-after.txt").trim(),
+        "0",
+        "the wait ends when the service that showed the notification is gone"
+    );
+}
+
 /// `remind --wait-for-click` shows what is due, lets go of the store, and a click opens the
 /// app on the reminder's check-in (the app reports its first frame and exits).
 #[test]
