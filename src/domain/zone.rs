@@ -72,14 +72,10 @@ impl Tz {
         Ok(Tz(zone))
     }
 
-    /// The offset in effect at `seconds` since 1970-01-01T00:00:00Z, with its abbreviation.
+    /// The offset in effect at `seconds` since 1970-01-01T00:00:00Z.
     fn offset_at(self, seconds: i64) -> TzOffset {
-        let min = jiff::Timestamp::MIN.as_second();
-        let max = jiff::Timestamp::MAX.as_second();
-        let instant = jiff::Timestamp::from_second(seconds.clamp(min, max))
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-        let info = self.0.rules.to_offset_info(instant);
-        TzOffset::new(self, info.offset().seconds(), info.abbreviation())
+        let offset = self.0.rules.to_offset(instant(seconds));
+        TzOffset::new(self, offset.seconds(), seconds)
     }
 }
 
@@ -178,42 +174,38 @@ impl<'de> Deserialize<'de> for Tz {
     }
 }
 
-/// The offset of a [`Tz`] at one instant, with the zone's abbreviation for it (`CET`, `+0530`).
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// A jiff instant, `seconds` since 1970-01-01T00:00:00Z clamped to the years jiff covers.
+fn instant(seconds: i64) -> jiff::Timestamp {
+    let min = jiff::Timestamp::MIN.as_second();
+    let max = jiff::Timestamp::MAX.as_second();
+    jiff::Timestamp::from_second(seconds.clamp(min, max)).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+/// The offset of a [`Tz`] at one instant. It keeps the instant, so that the zone's
+/// abbreviation for it (`CET`, `+0530`: what `%Z` prints) is looked up only when shown.
+#[derive(Clone, Copy)]
 pub struct TzOffset {
     zone: Tz,
     fixed: FixedOffset,
-    abbreviation: [u8; 8],
-    length: u8,
+    at: i64,
 }
 
 impl TzOffset {
-    fn new(zone: Tz, seconds: i32, abbreviation: &str) -> TzOffset {
+    fn new(zone: Tz, seconds: i32, at: i64) -> TzOffset {
         let fixed = FixedOffset::east_opt(seconds)
             .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero is a valid offset"));
-        let mut bytes = [0u8; 8];
-        let mut length = 0;
-        for c in abbreviation.chars() {
-            let width = c.len_utf8();
-            if length + width > bytes.len() {
-                break;
-            }
-            c.encode_utf8(&mut bytes[length..]);
-            length += width;
-        }
-        TzOffset {
-            zone,
-            fixed,
-            abbreviation: bytes,
-            length: length as u8,
-        }
-    }
-
-    /// The abbreviation the zone uses at this instant (`CET`, `EDT`, `+0530`).
-    pub fn abbreviation(&self) -> &str {
-        std::str::from_utf8(&self.abbreviation[..self.length as usize]).unwrap_or("")
+        TzOffset { zone, fixed, at }
     }
 }
+
+/// Two offsets are equal when their zone and their offset from UTC are.
+impl PartialEq for TzOffset {
+    fn eq(&self, other: &TzOffset) -> bool {
+        self.zone == other.zone && self.fixed == other.fixed
+    }
+}
+
+impl Eq for TzOffset {}
 
 impl Offset for TzOffset {
     fn fix(&self) -> FixedOffset {
@@ -221,15 +213,17 @@ impl Offset for TzOffset {
     }
 }
 
+/// The zone's abbreviation at the instant (`CET`, `EDT`, `+0530`).
 impl fmt::Display for TzOffset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.abbreviation())
+        let info = self.zone.0.rules.to_offset_info(instant(self.at));
+        f.write_str(info.abbreviation())
     }
 }
 
 impl fmt::Debug for TzOffset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.abbreviation())
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -279,7 +273,13 @@ impl TimeZone for Tz {
 
     fn offset_from_local_datetime(&self, local: &NaiveDateTime) -> LocalResult<TzOffset> {
         let seconds = local.and_utc().timestamp();
-        let at = |offset: jiff::tz::Offset| self.offset_at(seconds - i64::from(offset.seconds()));
+        let at = |offset: jiff::tz::Offset| {
+            TzOffset::new(
+                *self,
+                offset.seconds(),
+                seconds - i64::from(offset.seconds()),
+            )
+        };
         match self.0.rules.to_ambiguous_timestamp(civil(local)).offset() {
             AmbiguousOffset::Unambiguous { offset } => LocalResult::Single(at(offset)),
             AmbiguousOffset::Fold { before, after } => {
