@@ -46,31 +46,9 @@ impl Notifier for DesktopNotifier {
         #[cfg(all(unix, not(target_os = "macos")))]
         if let Some((label, on_click)) = &self.on_click {
             match click::Listener::subscribe() {
-                Ok(listener) => {
-                    let id = listener.show(reminder, label).map_err(not_shown)?;
-                    let on_click = on_click.clone();
-                    let reminder = reminder.clone();
-                    // Blocks on the D-Bus connection until the click or the close: no wake-up
-                    // meanwhile (delivery.rs checks this thread's context switches).
-                    let waiting = std::thread::Builder::new()
-                        .name("aftercare-click".to_string())
-                        .spawn(move || {
-                            if listener.wait(id) == click::Outcome::Clicked {
-                                on_click(reminder);
-                            }
-                        });
-                    if let Err(e) = waiting {
-                        // Shown all the same; a click then does nothing, the inbox still has it.
-                        eprintln!(
-                            "aftercare: a click on the notification will not be noticed ({e})"
-                        );
-                    }
-                    return Ok(());
-                }
+                Ok(listener) => return listener.show_and_wait(reminder, label, on_click.clone()),
                 // Shown below without its action; the inbox on Today still has it.
-                Err(e) => {
-                    eprintln!("aftercare: a click on the notification will not be noticed ({e})")
-                }
+                Err(e) => click_unnoticed(e),
             }
         }
         notify_rust::Notification::new()
@@ -81,6 +59,12 @@ impl Notifier for DesktopNotifier {
             .map_err(not_shown)?;
         Ok(())
     }
+}
+
+/// Says that a shown notification's click will do nothing (the inbox on Today still has it).
+#[cfg(all(unix, not(target_os = "macos")))]
+fn click_unnoticed(e: impl std::fmt::Display) {
+    eprintln!("aftercare: a click on the notification will not be noticed ({e})");
 }
 
 /// The name notifications show as their sender.
@@ -107,6 +91,7 @@ pub fn service_name() -> Option<String> {
 /// the notification, so the connection that waits is the one that shows it.
 #[cfg(all(unix, not(target_os = "macos")))]
 mod click {
+    use super::OnClick;
     use crate::domain::reminders::Reminder;
     use dbus::arg::{RefArg, Variant};
     use dbus::blocking::Connection;
@@ -153,9 +138,35 @@ mod click {
             Ok(Listener(connection))
         }
 
+        /// Shows `reminder` with a default action labelled `label`, and hands it to
+        /// `on_click` when it is clicked: a thread (`aftercare-click`) blocks on this
+        /// connection until the click or the close, with no wake-up meanwhile (delivery.rs
+        /// checks its context switches).
+        pub fn show_and_wait(
+            self,
+            reminder: &Reminder,
+            label: &str,
+            on_click: OnClick,
+        ) -> Result<(), String> {
+            let id = self.show(reminder, label).map_err(super::not_shown)?;
+            let reminder = reminder.clone();
+            let waiting = std::thread::Builder::new()
+                .name("aftercare-click".to_string())
+                .spawn(move || {
+                    if self.wait(id) == Outcome::Clicked {
+                        on_click(reminder);
+                    }
+                });
+            // Shown all the same when the thread cannot start.
+            if let Err(e) = waiting {
+                super::click_unnoticed(e);
+            }
+            Ok(())
+        }
+
         /// Shows `reminder` with a default action labelled `label` (what a click does);
         /// returns the notification's id.
-        pub fn show(&self, reminder: &Reminder, label: &str) -> Result<u32, dbus::Error> {
+        fn show(&self, reminder: &Reminder, label: &str) -> Result<u32, dbus::Error> {
             let hints: HashMap<&str, Variant<Box<dyn RefArg>>> = HashMap::new();
             let proxy = self.0.with_proxy(SERVICE, PATH, Duration::from_secs(5));
             let (id,): (u32,) = proxy.method_call(
@@ -179,7 +190,7 @@ mod click {
         /// it goes away (a restarted service forgets its notifications and never closes
         /// them). The thread sleeps in the kernel between the bus's messages: no timeout, no
         /// polling.
-        pub fn wait(self, id: u32) -> Outcome {
+        fn wait(self, id: u32) -> Outcome {
             let channel = self.0.channel();
             loop {
                 while let Some(message) = channel.pop_message() {

@@ -321,11 +321,9 @@ fn delivery_states(dir: &Path, id: &str) -> Vec<String> {
     states
 }
 
-/// The running app sleeps until tonight's check-in reminder (its timer thread makes no
-/// context switch meanwhile), shows it at 20:00 through the real notification server, waits
-/// for the click without waking, and a click on it marks it opened.
-#[test]
-fn the_running_app_delivers_at_the_instant_and_a_click_opens_it() {
+/// A data folder with the session of 20 November and that day's check-in, recorded on the
+/// 21st at 19:00: what is due next is the check-in reminder of the 21st at 20:00.
+fn session_with_the_first_day_checked_in() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     add_session(dir.path(), "2026-11-20T18:00:00+01:00");
     ok(
@@ -334,6 +332,15 @@ fn the_running_app_delivers_at_the_instant_and_a_click_opens_it() {
         "2026-11-21T19:00:00+01:00",
         &["checkin", "--date", "2026-11-20", "--day", "worn"],
     );
+    dir
+}
+
+/// The running app sleeps until tonight's check-in reminder (its timer thread makes no
+/// context switch meanwhile), shows it at 20:00 through the real notification server, waits
+/// for the click without waking, and a click on it marks it opened.
+#[test]
+fn the_running_app_delivers_at_the_instant_and_a_click_opens_it() {
+    let dir = session_with_the_first_day_checked_in();
     let script = r#"
 "$AFTERCARE" --now 2026-11-21T19:59:54+01:00 --clock-runs --first-frame print > "$OUT/app.txt" 2> "$OUT/app.err" &
 app=$!
@@ -406,14 +413,7 @@ wait $app
 /// hands, instead of waiting for the life of the app.
 #[test]
 fn a_crashed_notification_service_ends_the_wait_for_a_click() {
-    let dir = tempfile::tempdir().unwrap();
-    add_session(dir.path(), "2026-11-20T18:00:00+01:00");
-    ok(
-        dir.path(),
-        TZ,
-        "2026-11-21T19:00:00+01:00",
-        &["checkin", "--date", "2026-11-20", "--day", "worn"],
-    );
+    let dir = session_with_the_first_day_checked_in();
     let script = r#"
 "$AFTERCARE" --now 2026-11-21T19:59:58+01:00 --clock-runs --first-frame print > "$OUT/app.txt" 2> "$OUT/app.err" &
 app=$!
