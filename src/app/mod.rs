@@ -113,8 +113,9 @@ impl MemoryPhotos {
     }
 }
 
-/// The device's fonts, for characters of the PDF report that its own font (DejaVu Sans)
-/// lacks: Chinese, Japanese, Korean. Asked only when a report holds such characters.
+/// The device's fonts, for characters of the PDF report that its own font (Helvetica, a PDF
+/// standard font) lacks: beyond Western European, such as Polish, Greek, Cyrillic, Chinese.
+/// Asked only when a report holds such characters.
 pub trait FontSource: Send + Sync {
     /// Fonts that between them have as many of `needed` as the device can offer, in the order
     /// to try them; empty when none has any. A font that cannot be read is skipped, never an
@@ -189,7 +190,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
         }
     }
 
-    /// The same app, setting characters DejaVu Sans lacks in fonts from `fonts` (the
+    /// The same app, setting characters Helvetica lacks in fonts from `fonts` (the
     /// device's).
     pub fn with_font_source(mut self, fonts: Box<dyn FontSource>) -> Self {
         self.fonts = fonts;
@@ -623,7 +624,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
 
     /// Makes one file to share with the clinic (PDF, CSV, FHIR, iCalendar or the full
     /// backup) from the current store, in the patient's language. Nothing is written. A PDF
-    /// whose text needs characters DejaVu Sans lacks asks the `FontSource` for fonts that
+    /// whose text needs characters Helvetica lacks asks the `FontSource` for fonts that
     /// have them; what no font has is named in the file's `missing_glyphs`.
     pub fn export(
         &self,
@@ -655,7 +656,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
             fallback_fonts: &[],
         };
         let file = export::export(format, input, options).map_err(AppError::Invalid)?;
-        // Only a report with characters DejaVu Sans lacks reads the device's fonts, and is
+        // Only a report with characters Helvetica lacks reads the device's fonts, and is
         // made again with them.
         if file.missing_glyphs.is_empty() {
             return Ok(file);

@@ -230,6 +230,36 @@ pub fn thumbnail(jpeg: &[u8], side: u32) -> Result<Vec<u8>, PhotoError> {
     Ok(out)
 }
 
+/// The width and height of a JPEG, from its frame header (the first start-of-frame marker
+/// after the image's start); `None` when there is none to read.
+pub fn jpeg_size(jpeg: &[u8]) -> Option<(u16, u16)> {
+    if !jpeg.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut at = 2;
+    loop {
+        let marker = *jpeg.get(at + 1)?;
+        if jpeg[at] != 0xFF {
+            return None;
+        }
+        if marker == 0xFF {
+            at += 1; // fill byte
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([*jpeg.get(at + 2)?, *jpeg.get(at + 3)?]));
+        // SOF0–SOF15 carry the size, except DHT (C4), JPG (C8) and DAC (CC).
+        if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+            let h = u16::from_be_bytes([*jpeg.get(at + 5)?, *jpeg.get(at + 6)?]);
+            let w = u16::from_be_bytes([*jpeg.get(at + 7)?, *jpeg.get(at + 8)?]);
+            return (w > 0 && h > 0).then_some((w, h));
+        }
+        if marker == 0xDA || len < 2 {
+            return None;
+        }
+        at += 2 + len;
+    }
+}
+
 /// The EXIF "date taken" (DateTimeOriginal, else DateTime) of a raw EXIF block.
 fn date_taken(raw: &[u8]) -> Option<NaiveDateTime> {
     let exif = exif::Reader::new().read_raw(raw.to_vec()).ok()?;
@@ -414,6 +444,20 @@ mod tests {
             .parse::<PhotoKind>()
             .unwrap_err()
             .contains("baseline or result"));
+    }
+
+    #[test]
+    fn the_size_of_a_jpeg_comes_from_its_frame_header() {
+        let photo = image::RgbImage::from_pixel(37, 21, image::Rgb([200, 120, 90]));
+        let mut jpeg = Vec::new();
+        photo
+            .write_with_encoder(image::codecs::jpeg::JpegEncoder::new(&mut jpeg))
+            .unwrap();
+        assert_eq!(jpeg_size(&jpeg), Some((37, 21)));
+        assert_eq!(jpeg_size(&jpeg[..jpeg.len() / 2]), Some((37, 21)));
+        assert_eq!(jpeg_size(&jpeg[..4]), None);
+        assert_eq!(jpeg_size(b"\x89PNG\r\n"), None);
+        assert_eq!(jpeg_size(b""), None);
     }
 
     #[test]

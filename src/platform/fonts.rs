@@ -1,13 +1,16 @@
-//! Fonts on the device for the characters of the PDF report that DejaVu Sans lacks (Chinese,
-//! Japanese, Korean): `SystemFonts`, the app's `FontSource`.
+//! Fonts on the device for the characters of the PDF report that Helvetica, the PDF standard
+//! font, lacks (anything beyond Western European: Polish, Czech, Turkish, Greek, Cyrillic,
+//! Hebrew, Arabic, Chinese, Japanese, Korean): `SystemFonts`, the app's `FontSource`.
 //!
 //! Asked only when a report holds such characters, so most exports read no font at all.
-//! Then it reads the well-known CJK fonts of the platform first (Noto Sans CJK, Droid Sans
-//! Fallback, WenQuanYi on Linux and Android; PingFang, Hiragino, Apple SD Gothic Neo on macOS
-//! and iOS; Microsoft YaHei, Yu Gothic, Malgun Gothic, SimSun on Windows), and, for what they
-//! leave uncovered, scans the font folders in a bounded way (depth, entries and files read
-//! are capped; names that suggest CJK first). A face is taken when its character map has
-//! some of the characters still needed; the face of a collection with the most is chosen.
+//! Then it reads the platform's well-known fonts first: a sans-serif with wide coverage
+//! (DejaVu Sans, Noto Sans or Liberation Sans on Linux, Roboto on Android, Arial on macOS and
+//! Windows, Segoe UI on Windows), then the CJK fonts (Noto Sans CJK, Droid Sans Fallback,
+//! WenQuanYi on Linux and Android; PingFang, Hiragino, Apple SD Gothic Neo on macOS and iOS;
+//! Microsoft YaHei, Yu Gothic, Malgun Gothic, SimSun on Windows), and, for what they leave
+//! uncovered, scans the font folders in a bounded way (depth, entries and files read are
+//! capped; names that suggest CJK first). A face is taken when its character map has some of
+//! the characters still needed; the face of a collection with the most is chosen.
 //!
 //! `AFTERCARE_FALLBACK_FONTS` replaces the search: font files or folders separated as in
 //! `PATH`; set but empty, no fallback font is used at all.
@@ -209,11 +212,13 @@ fn paths(list: &[&str]) -> Vec<PathBuf> {
     list.iter().map(PathBuf::from).collect()
 }
 
-/// The known CJK font files and the font folders of this platform.
+/// The well-known font files and the font folders of this platform.
 #[cfg(target_os = "android")]
 fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
     (
         paths(&[
+            "/system/fonts/Roboto-Regular.ttf",
+            "/system/fonts/NotoSans-Regular.ttf",
             "/system/fonts/NotoSansCJK-Regular.ttc",
             "/system/fonts/NotoSansSC-Regular.otf",
             "/system/fonts/NotoSansJP-Regular.otf",
@@ -225,7 +230,7 @@ fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
     )
 }
 
-/// The known CJK font files and the font folders of this platform.
+/// The well-known font files and the font folders of this platform.
 #[cfg(target_os = "ios")]
 fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
     (
@@ -242,13 +247,15 @@ fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
     )
 }
 
-/// The known CJK font files and the font folders of this platform.
+/// The well-known font files and the font folders of this platform.
 #[cfg(target_os = "macos")]
 fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut folders = paths(&["/System/Library/Fonts", "/Library/Fonts"]);
     folders.extend(home().map(|h| h.join("Library/Fonts")));
     (
         paths(&[
+            "/System/Library/Fonts/Supplemental/Arial.ttf",
+            "/Library/Fonts/Arial.ttf",
             "/System/Library/Fonts/PingFang.ttc",
             "/System/Library/Fonts/Hiragino Sans GB.ttc",
             "/System/Library/Fonts/AppleSDGothicNeo.ttc",
@@ -260,7 +267,7 @@ fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
     )
 }
 
-/// The known CJK font files and the font folders of this platform.
+/// The well-known font files and the font folders of this platform.
 #[cfg(windows)]
 fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
     let windows = std::env::var_os("WINDIR")
@@ -269,6 +276,8 @@ fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
         .unwrap_or_else(|| PathBuf::from(r"C:\Windows"));
     let fonts = windows.join("Fonts");
     let known = [
+        "arial.ttf",
+        "segoeui.ttf",
         "msyh.ttc",
         "YuGothR.ttc",
         "malgun.ttf",
@@ -286,7 +295,7 @@ fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
     (known, folders)
 }
 
-/// The known CJK font files and the font folders of this platform (Linux and other Unix:
+/// The well-known font files and the font folders of this platform (Linux and other Unix:
 /// Debian/Ubuntu, Fedora and Arch package paths).
 #[cfg(not(any(target_os = "android", target_os = "ios", target_os = "macos", windows)))]
 fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
@@ -299,6 +308,12 @@ fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
     folders.extend(home().map(|h| h.join(".fonts")));
     (
         paths(&[
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+            "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+            "/usr/share/fonts/TTF/DejaVuSans.ttf",
+            "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+            "/usr/share/fonts/noto/NotoSans-Regular.ttf",
+            "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
             "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
             "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
             "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",

@@ -5,7 +5,7 @@
 //! Golden files live in tests/golden/; `AFTERCARE_UPDATE_GOLDEN=1` rewrites them (review the
 //! diff before committing).
 
-use super::support::{cmd, fails, ok};
+use super::support::{cmd, fails, ok, DEJAVU};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -1087,9 +1087,110 @@ fn without_a_font_for_some_characters_the_export_succeeds_and_names_them() {
         text.contains("足がむくむ") && text.contains("弹力袜"),
         "{text}"
     );
-    // A report DejaVu Sans covers says nothing.
+    // The usual report (Spanish and a Greek word in its note) says nothing when a font has
+    // the Greek, and names the Greek when none does: Helvetica has the rest.
     let plain = tempfile::tempdir().unwrap();
     fixture(plain.path());
-    let (_, stderr) = export_pdf_with_fonts(plain.path(), Some(""));
+    let (bytes, stderr) = export_pdf_with_fonts(plain.path(), Some(DEJAVU));
     assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(pdf_text(&bytes).contains("Ωμέγα"));
+    let (_, stderr) = export_pdf_with_fonts(plain.path(), Some(""));
+    for c in "Ωμέγα".chars() {
+        assert!(stderr.contains(&format!("'{c}'")), "{c} in {stderr}");
+    }
+    assert!(
+        !stderr.contains("'í'") && !stderr.contains("'—'"),
+        "{stderr}"
+    );
+}
+
+/// Nimbus Sans (Debian's fonts-urw-base35) as OpenType with CFF outlines.
+const NIMBUS_CFF: &str = "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf";
+
+/// The report with a Polish clinic, a Greek and a Chinese note, set in a CFF font (Nimbus
+/// Sans: the Polish and Greek letters Helvetica lacks) and a TrueType font (Droid Sans
+/// Fallback: the Chinese), then read by poppler, a second, independent PDF reader: its font
+/// list shows both embedded as subsets, and it renders every page without a complaint.
+#[test]
+fn fallback_fonts_of_both_outline_kinds_embed_and_render_in_another_reader() {
+    let droid = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf";
+    for font in [NIMBUS_CFF, droid] {
+        assert!(
+            Path::new(font).is_file(),
+            "{font} is missing: run scripts/setup"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        TZ,
+        "2026-11-10T15:00:00+01:00",
+        &[
+            "session",
+            "add",
+            "--date",
+            "2026-11-10",
+            "--end-time",
+            "14:30",
+            "--tz",
+            TZ,
+            "--clinic-name",
+            "Klinika Żylna Łódź",
+            "--note",
+            "Ωμέγα; 弹力袜",
+        ],
+    );
+    let (bytes, stderr) = export_pdf_with_fonts(dir.path(), Some(&format!("{NIMBUS_CFF}:{droid}")));
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let text = pdf_text(&bytes);
+    for want in ["Klinika Żylna Łódź", "Ωμέγα; 弹力袜", "Compression report"] {
+        assert!(text.contains(want), "the PDF text lacks '{want}':\n{text}");
+    }
+    let pdf = dir.path().join("cjk.pdf");
+    let poppler = |tool: &str, args: &[&str]| {
+        let out = std::process::Command::new(tool)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{tool}: {e} (run scripts/setup: poppler-utils)"));
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            out.status.success() && stderr.is_empty(),
+            "{tool}: {stderr}"
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let fonts = poppler("pdffonts", &[pdf.to_str().unwrap()]);
+    let embedded = |kind: &str| {
+        fonts
+            .lines()
+            .any(|l| l.contains(kind) && l.contains("Identity-H") && l.contains("yes yes yes"))
+    };
+    assert!(embedded("CID Type 0C"), "no embedded CFF subset:\n{fonts}");
+    assert!(
+        embedded("CID TrueType"),
+        "no embedded TrueType subset:\n{fonts}"
+    );
+    assert!(fonts.contains("Helvetica "), "{fonts}");
+    let prefix = dir.path().join("page");
+    poppler(
+        "pdftoppm",
+        &[
+            "-r",
+            "40",
+            "-gray",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let pages = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("page")
+        })
+        .count();
+    assert!(pages >= 1, "pdftoppm wrote no page");
 }

@@ -8,11 +8,16 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_aftercare"))
 }
 
+/// DejaVu Sans, a font scripts/setup installs: the commands' only fallback font for the PDF
+/// report, so that a report does not depend on the fonts of the machine the tests run on.
+pub const DEJAVU: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
 /// A command for the binary on `dir`, in zone `tz`, with `--now`.
 pub fn cmd(dir: &Path, tz: &str, now: &str) -> Command {
     let mut c = Command::new(bin());
     c.env_remove("AFTERCARE_DATA_DIR")
         .env_remove("AFTERCARE_NOW")
+        .env("AFTERCARE_FALLBACK_FONTS", DEJAVU)
         .env("TZ", tz)
         .env("LC_ALL", "en_GB.UTF-8")
         .arg("--data-dir")

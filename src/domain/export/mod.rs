@@ -7,6 +7,7 @@
 
 pub mod csv;
 pub mod fhir;
+mod helvetica;
 pub mod ics;
 pub mod pdf;
 pub mod report;
@@ -108,7 +109,7 @@ pub struct ExportInput<'a> {
     pub system_locale: &'a str,
     /// The stored images of the ticked photos, by photo id.
     pub photo_files: &'a PhotoFiles,
-    /// Fonts found on the device for characters DejaVu Sans lacks, in the order to try them
+    /// Fonts found on the device for characters Helvetica lacks, in the order to try them
     /// (PDF only; the file's `missing_glyphs` names what none of them has).
     pub fallback_fonts: &'a [pdf::FallbackFont],
 }

@@ -2,20 +2,29 @@
 //! treatment, the compression plan, the proportion of days covered with a bar chart, the
 //! adherence table (one row per date), the red flags reported, and the notes.
 //!
-//! Black and white only (readable on any printer). Text is set in DejaVu Sans, embedded and
-//! subset by `krilla`, so any text the patient typed is kept (and extractable) whatever the
-//! reader's fonts. DejaVu Sans has no Chinese, Japanese or Korean: for those the caller may
-//! pass fallback fonts (font bytes the platform found on the device). Each line is split into
-//! runs by coverage (the first of DejaVu Sans, then each fallback in order, whose character
-//! map has the character; spaces and invisible marks stay in the run they are in), each run
-//! measured, wrapped and drawn with its own font. Text DejaVu Sans covers is laid out and
-//! written exactly as without fallbacks. [`uncovered`] names the characters no font has (they
-//! print as empty boxes), so that the shell can warn.
+//! Black and white only (readable on any printer). Text is set in the PDF standard fonts
+//! Helvetica and Helvetica-Bold, which every PDF reader has, so the file carries no font for
+//! it: everything the app itself writes, in English and Spanish, and any text in the
+//! characters of WinAnsiEncoding (Western European languages). Characters beyond those (a
+//! name in Polish, Greek or Cyrillic, a note in Chinese) are set in fallback fonts the caller
+//! passes (font bytes the platform found on the device), embedded as subsets, so the text is
+//! kept and extractable whatever the reader's fonts. Each line is split into runs by
+//! coverage (Helvetica first, then each fallback in order, whose character map has the
+//! character; spaces and invisible marks stay in the run they are in), each run measured,
+//! wrapped and drawn in its own font. Text Helvetica covers is laid out and written exactly
+//! as without fallbacks. [`uncovered`] names the characters no font has (they print as empty
+//! boxes), so that the shell can warn.
+//!
+//! Glyphs are placed one per character, without shaping: no kerning, and scripts that join
+//! or reorder letters (Arabic, the Indic scripts) print their letters unjoined, in typing
+//! order.
 //!
 //! Layout is computed first as a list of drawing operations per page (pure, testable), then
-//! painted with krilla. Deterministic: no creation date, no random ids; the same fallback
-//! fonts give the same bytes. No IO: fonts come in as bytes.
+//! written with `pdf-writer`; fallback fonts are subset by `subsetter` and read by
+//! `ttf-parser`. Deterministic: no creation date, no random ids; the same fallback fonts give
+//! the same bytes. No IO: fonts come in as bytes.
 
+use super::helvetica;
 use super::report::{Answer, Report, SessionReport};
 use super::PhotoFiles;
 use crate::domain::adherence::Coverage;
@@ -23,11 +32,9 @@ use crate::domain::checkin::WearAnswer;
 use crate::domain::i18n::{fill, Locale, Texts};
 use crate::domain::zone::Tz;
 use chrono::DateTime;
-use skrifa::instance::{LocationRef, Size};
-use skrifa::raw::{FileRef, TableProvider};
-use skrifa::{charmap::Charmap, FontRef, MetadataProvider, Tag};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use ttf_parser::Face as FontFace;
 
 /// A4 in points.
 const PAGE_W: f32 = 595.0;
@@ -67,9 +74,8 @@ pub enum Op {
     },
 }
 
-/// A font on the device to set the characters DejaVu Sans lacks (Chinese, Japanese,
-/// Korean): the bytes of a font file and the face's index in it (0 for a single font; a
-/// `.ttc` collection holds several faces).
+/// A font on the device to set the characters Helvetica lacks: the bytes of a font file and
+/// the face's index in it (0 for a single font; a `.ttc` collection holds several faces).
 #[derive(Clone, PartialEq, Eq)]
 pub struct FallbackFont {
     pub data: Arc<Vec<u8>>,
@@ -85,16 +91,17 @@ impl std::fmt::Debug for FallbackFont {
     }
 }
 
+/// The most faces of one collection file that are looked at.
+const MAX_FACES: u32 = 256;
+
 impl FallbackFont {
     /// Every face of a font file that can set text: one for a `.ttf` or `.otf`, each face of
-    /// a `.ttc` collection. Faces that cannot be read, or that have no outlines (bitmap-only
-    /// emoji fonts), are left out.
+    /// a `.ttc` collection. Faces that cannot be read, or that have no outlines the report can
+    /// embed (TrueType or CFF: not bitmap-only emoji fonts, not CFF2), are left out.
     pub fn faces(data: Arc<Vec<u8>>) -> Vec<FallbackFont> {
-        let count = match FileRef::new(&data) {
-            Ok(FileRef::Font(_)) => 1,
-            Ok(FileRef::Collection(c)) => c.len(),
-            Err(_) => 0,
-        };
+        let count = ttf_parser::fonts_in_collection(&data)
+            .unwrap_or(1)
+            .min(MAX_FACES);
         (0..count)
             .map(|index| FallbackFont {
                 data: data.clone(),
@@ -109,32 +116,66 @@ impl FallbackFont {
         let Some(font) = self.font() else {
             return Vec::new();
         };
-        let charmap = font.charmap();
         chars
             .iter()
             .copied()
-            .filter(|c| charmap.map(*c).is_some())
+            .filter(|c| glyph(&font, *c).is_some())
             .collect()
     }
 
     /// The face, if it can set text.
-    fn font(&self) -> Option<FontRef<'_>> {
-        let font = FontRef::from_index(&self.data, self.index).ok()?;
-        let outlines = [b"glyf", b"CFF ", b"CFF2"]
-            .iter()
-            .any(|t| font.table_data(Tag::new(t)).is_some());
-        (outlines
-            && font.head().is_ok()
-            && font.hhea().is_ok()
-            && font.maxp().is_ok()
-            && font.cmap().is_ok())
-        .then_some(font)
+    fn font(&self) -> Option<FontFace<'_>> {
+        let font = FontFace::parse(&self.data, self.index).ok()?;
+        let t = font.tables();
+        ((t.glyf.is_some() || t.cff.is_some()) && t.cmap.is_some() && font.units_per_em() > 0)
+            .then_some(font)
     }
 }
 
+/// The glyph a face has for `c`, if any (glyph 0 is "no glyph").
+fn glyph(font: &FontFace<'_>, c: char) -> Option<u16> {
+    font.glyph_index(c).map(|g| g.0).filter(|g| *g != 0)
+}
+
+/// The WinAnsiEncoding byte of `c`, if Helvetica can set it from there.
+fn win_ansi(c: char) -> Option<u8> {
+    let byte = match c {
+        ' '..='~' | '\u{A0}'..='\u{FF}' => c as u32 as u8,
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        _ => return None,
+    };
+    Some(byte)
+}
+
 /// Characters that take no glyph of their own (controls, joiners, variation selectors and
-/// other default-ignorable code points): they stay in the run they are in and are never
-/// reported as missing.
+/// other default-ignorable code points): they stay in the run they are in, take no room, and
+/// are never reported as missing.
 fn invisible(c: char) -> bool {
     c.is_control()
         || matches!(c,
@@ -145,87 +186,59 @@ fn invisible(c: char) -> bool {
             | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
-/// One face of the report's text: DejaVu Sans (regular or bold as the text asks), or a
-/// fallback by its position in the list the report was given.
+/// One face of the report's text: Helvetica (regular or bold as the text asks), or a fallback
+/// by its position in the list the report was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Face {
-    DejaVu,
+    Helvetica,
     Fallback(usize),
 }
 
-/// A font and its character map.
-struct Mapped<'a> {
-    font: FontRef<'a>,
-    charmap: Charmap<'a>,
-}
+/// The advance of a character no font has: it prints as an empty box this wide (in ems).
+const BOX_EM: f32 = 0.6;
 
-impl<'a> Mapped<'a> {
-    fn new(font: FontRef<'a>) -> Self {
-        Mapped {
-            charmap: font.charmap(),
-            font,
-        }
-    }
-
-    fn has(&self, c: char) -> bool {
-        self.charmap.map(c).is_some()
-    }
-}
-
-/// Measures text in DejaVu Sans and the fallback fonts, and splits it into runs by font.
+/// Measures text in Helvetica and the fallback fonts, and splits it into runs by font.
 struct Measure<'a> {
-    regular: Mapped<'a>,
-    bold: Mapped<'a>,
-    fallbacks: Vec<Mapped<'a>>,
+    fallbacks: Vec<FontFace<'a>>,
 }
 
 impl<'a> Measure<'a> {
-    /// DejaVu Sans, then the usable faces of `fallbacks` in order.
-    fn new(fallbacks: &'a [FallbackFont]) -> Result<Self, String> {
-        let (regular, bold) = fonts();
-        Ok(Measure {
-            regular: Mapped::new(
-                FontRef::new(regular).map_err(|e| format!("the report font: {e}"))?,
-            ),
-            bold: Mapped::new(FontRef::new(bold).map_err(|e| format!("the report font: {e}"))?),
-            fallbacks: fallbacks
-                .iter()
-                .filter_map(FallbackFont::font)
-                .map(Mapped::new)
-                .collect(),
-        })
+    /// Helvetica, then the usable faces of `fallbacks` in order.
+    fn new(fallbacks: &'a [FallbackFont]) -> Self {
+        Measure {
+            fallbacks: fallbacks.iter().filter_map(FallbackFont::font).collect(),
+        }
     }
 
-    fn face(&self, face: Face, bold: bool) -> &Mapped<'a> {
+    fn has(&self, face: Face, c: char) -> bool {
         match face {
-            Face::DejaVu if bold => &self.bold,
-            Face::DejaVu => &self.regular,
-            Face::Fallback(i) => &self.fallbacks[i],
+            Face::Helvetica => win_ansi(c).is_some(),
+            Face::Fallback(i) => glyph(&self.fallbacks[i], c).is_some(),
         }
     }
 
     /// The first face that has `c`, if any.
-    fn covering(&self, c: char, bold: bool) -> Option<Face> {
-        if self.face(Face::DejaVu, bold).has(c) {
-            return Some(Face::DejaVu);
+    fn covering(&self, c: char) -> Option<Face> {
+        if win_ansi(c).is_some() {
+            return Some(Face::Helvetica);
         }
         self.fallbacks
             .iter()
-            .position(|f| f.has(c))
+            .position(|f| glyph(f, c).is_some())
             .map(Face::Fallback)
     }
 
     /// Splits `text` into runs, each set in one face: the first face that has the character;
     /// a space the current face has, and an invisible mark, stay in the current run.
-    /// Characters no face has are set in DejaVu Sans (an empty box).
-    fn runs<'t>(&self, text: &'t str, bold: bool) -> Vec<(Face, &'t str)> {
+    /// Characters no face has are set with Helvetica (an empty box).
+    fn runs<'t>(&self, text: &'t str) -> Vec<(Face, &'t str)> {
         let mut runs = Vec::new();
         let mut current: Option<(Face, usize)> = None;
         for (i, c) in text.char_indices() {
             let stays = current
                 .map(|(f, _)| f)
-                .filter(|f| invisible(c) || (c.is_whitespace() && self.face(*f, bold).has(c)));
-            let face = stays.unwrap_or_else(|| self.covering(c, bold).unwrap_or(Face::DejaVu));
+                .filter(|f| invisible(c) || (c.is_whitespace() && self.has(*f, c)));
+            let face = stays.unwrap_or_else(|| self.covering(c).unwrap_or(Face::Helvetica));
             match current {
                 Some((f, _)) if f == face => {}
                 Some((f, start)) => {
@@ -241,25 +254,39 @@ impl<'a> Measure<'a> {
         runs
     }
 
+    /// The advance of `c` set in `face`: its glyph's, nothing for an invisible mark the face
+    /// has no glyph for, and an empty box's for any other character the face lacks.
+    fn advance(&self, face: Face, c: char, size: f32, bold: bool) -> f32 {
+        let em = match face {
+            Face::Helvetica => win_ansi(c).map(|b| {
+                let widths = if bold {
+                    &helvetica::BOLD
+                } else {
+                    &helvetica::REGULAR
+                };
+                f32::from(widths[usize::from(b)]) / 1000.0
+            }),
+            Face::Fallback(i) => {
+                let font = &self.fallbacks[i];
+                glyph(font, c).map(|g| {
+                    f32::from(font.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0))
+                        / f32::from(font.units_per_em())
+                })
+            }
+        };
+        size * em.unwrap_or(if invisible(c) { 0.0 } else { BOX_EM })
+    }
+
     /// The advance of each character of one run set in `face`.
     fn advances_of(&self, face: Face, run: &str, size: f32, bold: bool) -> Vec<f32> {
-        let f = self.face(face, bold);
-        let metrics = f
-            .font
-            .glyph_metrics(Size::new(size), LocationRef::default());
         run.chars()
-            .map(|c| {
-                f.charmap
-                    .map(c)
-                    .and_then(|g| metrics.advance_width(g))
-                    .unwrap_or(size * 0.6)
-            })
+            .map(|c| self.advance(face, c, size, bold))
             .collect()
     }
 
     /// The width of `text`, each run measured in its face.
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        self.runs(text, bold)
+        self.runs(text)
             .into_iter()
             .flat_map(|(face, run)| self.advances_of(face, run, size, bold))
             .sum()
@@ -708,44 +735,14 @@ fn table_row(l: &mut Layout<'_>, cols: &[(f32, &str)], width: f32, cells: &[Stri
     });
 }
 
-/// The fonts the report is set in: DejaVu Sans regular and bold, carried deflated in the
-/// binary (build.rs) and inflated once, the first time a report is set.
-fn fonts() -> (&'static [u8], &'static [u8]) {
-    static FONTS: std::sync::OnceLock<(Vec<u8>, Vec<u8>)> = std::sync::OnceLock::new();
-    let (regular, bold) = FONTS.get_or_init(|| {
-        (
-            inflate(include_bytes!(concat!(
-                env!("OUT_DIR"),
-                "/dejavu-sans.ttf.zlib"
-            ))),
-            inflate(include_bytes!(concat!(
-                env!("OUT_DIR"),
-                "/dejavu-sans-bold.ttf.zlib"
-            ))),
-        )
-    });
-    (regular, bold)
-}
-
-/// Inflates a font build.rs deflated. It was deflated from a whole font in the same build, so
-/// a failure here is a broken build, not bad input.
-fn inflate(z: &[u8]) -> Vec<u8> {
-    use std::io::Read;
-    let mut font = Vec::new();
-    flate2::read::ZlibDecoder::new(z)
-        .read_to_end(&mut font)
-        .expect("the fonts build.rs deflated inflate");
-    font
-}
-
 /// Lays the report out: one list of operations per page, footers included. Text is measured
-/// with DejaVu Sans and, for characters it lacks, the `fallbacks` in order.
+/// in Helvetica and, for characters it lacks, the `fallbacks` in order.
 pub fn layout(
     report: &Report,
     locale: &Locale,
     fallbacks: &[FallbackFont],
 ) -> Result<Vec<Vec<Op>>, String> {
-    let m = Measure::new(fallbacks)?;
+    let m = Measure::new(fallbacks);
     let mut l = Layout {
         m,
         pages: Vec::new(),
@@ -774,22 +771,22 @@ pub fn layout(
     Ok(l.pages)
 }
 
-/// The characters of the laid-out pages that neither DejaVu Sans (in the weight they are set
-/// in) nor any of the fallbacks has, in code point order, once each.
+/// The characters of the laid-out pages that neither Helvetica nor any of the fallbacks has,
+/// in code point order, once each.
 fn missing(m: &Measure<'_>, pages: &[Vec<Op>]) -> Vec<char> {
     let mut missing = BTreeSet::new();
     for op in pages.iter().flatten() {
-        if let Op::Text { bold, text, .. } = op {
+        if let Op::Text { text, .. } = op {
             missing.extend(
                 text.chars()
-                    .filter(|c| !invisible(*c) && m.covering(*c, *bold).is_none()),
+                    .filter(|c| !invisible(*c) && m.covering(*c).is_none()),
             );
         }
     }
     missing.into_iter().collect()
 }
 
-/// The characters of the report that no font has: neither DejaVu Sans nor any of
+/// The characters of the report that no font has: neither Helvetica nor any of
 /// `fallbacks`. With no fallbacks, the characters the report needs another font for (what
 /// the shell looks for on the device). Empty when everything prints.
 pub fn uncovered(
@@ -798,7 +795,7 @@ pub fn uncovered(
     fallbacks: &[FallbackFont],
 ) -> Result<Vec<char>, String> {
     let pages = layout(report, locale, fallbacks)?;
-    Ok(missing(&Measure::new(fallbacks)?, &pages))
+    Ok(missing(&Measure::new(fallbacks), &pages))
 }
 
 /// A written report.
@@ -810,7 +807,125 @@ pub struct Written {
     pub uncovered: Vec<char>,
 }
 
-/// Writes the PDF document, setting characters DejaVu Sans lacks in the first of `fallbacks`
+/// The glyphs a fallback face set in the report: the subset's glyph numbering, and for each
+/// new glyph its width (thousandths of an em) and the character it stands for.
+struct Used {
+    remapper: subsetter::GlyphRemapper,
+    widths: BTreeMap<u16, f32>,
+    chars: BTreeMap<u16, char>,
+}
+
+impl Used {
+    fn new() -> Self {
+        Used {
+            remapper: subsetter::GlyphRemapper::new(),
+            widths: BTreeMap::new(),
+            chars: BTreeMap::new(),
+        }
+    }
+}
+
+/// The content streams of the pages, and the glyphs each fallback face set in them.
+struct Painter<'m, 'a> {
+    m: &'m Measure<'a>,
+    used: Vec<Used>,
+}
+
+/// The PDF's y of a layout y (layout y grows downwards from the top of the page).
+fn flip(y: f32) -> f32 {
+    PAGE_H - y
+}
+
+impl Painter<'_, '_> {
+    /// Paints one line of text, run by run, each in its face, from `x` along the baseline `y`.
+    fn text(
+        &mut self,
+        c: &mut pdf_writer::Content,
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        text: &str,
+    ) {
+        use pdf_writer::Name;
+        let mut at = x;
+        for (face, run) in self.m.runs(text) {
+            match face {
+                Face::Helvetica => {
+                    // Characters no font has are boxes between the pieces Helvetica sets.
+                    let font = Name(if bold { b"F1" } else { b"F0" });
+                    let mut piece: Vec<u8> = Vec::new();
+                    let mut piece_at = at;
+                    for ch in run.chars() {
+                        let advance = self.m.advance(face, ch, size, bold);
+                        match win_ansi(ch) {
+                            Some(byte) => piece.push(byte),
+                            None => {
+                                show(c, font, size, piece_at, y, &piece);
+                                piece.clear();
+                                if advance > 0.0 {
+                                    c.rect(at + 0.1 * size, flip(y), 0.4 * size, 0.7 * size);
+                                    c.stroke();
+                                }
+                                piece_at = at + advance;
+                            }
+                        }
+                        at += advance;
+                    }
+                    show(c, font, size, piece_at, y, &piece);
+                }
+                Face::Fallback(i) => {
+                    let font = &self.m.fallbacks[i];
+                    let upem = f32::from(font.units_per_em());
+                    let used = &mut self.used[i];
+                    let mut glyphs = Vec::new();
+                    let start = at;
+                    for ch in run.chars() {
+                        at += self.m.advance(face, ch, size, bold);
+                        let Some(g) = glyph(font, ch) else { continue };
+                        let new = used.remapper.remap(g);
+                        let advance = font.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0);
+                        used.widths.insert(new, f32::from(advance) * 1000.0 / upem);
+                        used.chars.entry(new).or_insert(ch);
+                        glyphs.extend(new.to_be_bytes());
+                    }
+                    let name = format!("F{}", i + 2);
+                    show(c, Name(name.as_bytes()), size, start, y, &glyphs);
+                }
+            }
+        }
+    }
+}
+
+/// Shows `bytes` in `font` with its origin at (`x`, baseline `y`); nothing for no bytes.
+fn show(
+    c: &mut pdf_writer::Content,
+    font: pdf_writer::Name,
+    size: f32,
+    x: f32,
+    y: f32,
+    bytes: &[u8],
+) {
+    if bytes.is_empty() {
+        return;
+    }
+    c.begin_text();
+    c.set_font(font, size);
+    c.next_line(x, flip(y));
+    c.show(pdf_writer::Str(bytes));
+    c.end_text();
+}
+
+/// Deflates a stream.
+fn deflate(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing into memory cannot fail.
+    let _ = z.write_all(data);
+    z.finish().unwrap_or_default()
+}
+
+/// Writes the PDF document, setting characters Helvetica lacks in the first of `fallbacks`
 /// that has them.
 pub fn write(
     report: &Report,
@@ -818,157 +933,252 @@ pub fn write(
     photo_files: &PhotoFiles,
     fallbacks: &[FallbackFont],
 ) -> Result<Written, String> {
-    use krilla::color::rgb;
-    use krilla::geom::{PathBuilder, Point, Rect};
-    use krilla::metadata::Metadata;
-    use krilla::num::NormalizedF32;
-    use krilla::page::PageSettings;
-    use krilla::paint::{Fill, Stroke};
-    use krilla::text::{Font, TextDirection};
+    use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+    use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
     let pages = layout(report, locale, fallbacks)?;
-    let m = Measure::new(fallbacks)?;
+    let m = Measure::new(fallbacks);
     let uncovered = missing(&m, &pages);
     // Each ticked photo once, as a print-sized JPEG (long side 1200 px: about 250 dpi in its box).
-    let mut images = std::collections::BTreeMap::new();
+    let mut images = BTreeMap::new();
     for p in report.sessions.iter().flat_map(|s| &s.photos) {
         let jpeg = photo_files
             .get(&p.id)
             .ok_or_else(|| format!("the image of photo {} is missing", p.id))?;
         let small = crate::domain::photo::thumbnail(jpeg, 1200)
             .map_err(|e| format!("photo {}: {e}", p.id))?;
-        let image = krilla::image::Image::from_jpeg(small.into(), true)
-            .map_err(|e| format!("photo {}: {e}", p.id))?;
-        images.insert(p.id.clone(), image);
+        let (w, h) = crate::domain::photo::jpeg_size(&small)
+            .ok_or_else(|| format!("photo {}: the print-sized copy cannot be read", p.id))?;
+        images.insert(p.id.clone(), (small, w, h));
     }
-    let (regular, bold) = fonts();
-    let regular = Font::new(regular.into(), 0).ok_or("the report font cannot be read")?;
-    let bold = Font::new(bold.into(), 0).ok_or("the report font cannot be read")?;
-    // The same usable faces as `m` measured with, in the same order; one krilla cannot read
-    // is drawn with DejaVu Sans instead.
-    let extra: Vec<Option<Font>> = fallbacks
-        .iter()
-        .filter(|f| f.font().is_some())
-        .map(|f| Font::new(f.data.clone().into(), f.index))
+
+    // The pages' contents first: they decide which glyphs each fallback face embeds.
+    let mut painter = Painter {
+        m: &m,
+        used: m.fallbacks.iter().map(|_| Used::new()).collect(),
+    };
+    let names: BTreeMap<&str, String> = images
+        .keys()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), format!("Im{i}")))
         .collect();
-    let black = Fill {
-        paint: rgb::Color::new(0, 0, 0).into(),
-        opacity: NormalizedF32::ONE,
-        rule: Default::default(),
-    };
-    let line = Stroke {
-        paint: rgb::Color::new(0, 0, 0).into(),
-        width: 0.5,
-        ..Default::default()
-    };
-    let mut document = krilla::Document::new();
-    let t = locale.t();
-    document.set_metadata(
-        Metadata::new()
-            .title(t.pdf_title.to_string())
-            .creator("Aftercare".to_string())
-            .language(locale.lang.tag().to_string()),
-    );
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or("the page size is invalid")?;
+    let mut contents = Vec::new();
     for ops in &pages {
-        let mut page = document.start_page_with(settings.clone());
-        let mut surface = page.surface();
+        let mut c = Content::new();
+        c.set_line_width(0.5);
         for op in ops {
             match op {
                 Op::Text {
                     x,
                     y,
                     size,
-                    bold: b,
+                    bold,
                     text,
-                } => {
-                    surface.set_stroke(None);
-                    surface.set_fill(Some(black.clone()));
-                    let dejavu = if *b { bold.clone() } else { regular.clone() };
-                    let runs = m.runs(text, *b);
-                    if runs.iter().all(|(face, _)| *face == Face::DejaVu) {
-                        // Text DejaVu Sans covers is drawn in one piece, exactly as always.
-                        surface.draw_text(
-                            Point::from_xy(*x, *y),
-                            dejavu,
-                            *size,
-                            text,
-                            false,
-                            TextDirection::Auto,
-                        );
-                        continue;
-                    }
-                    let mut at = *x;
-                    for (face, run) in runs {
-                        let font = match face {
-                            Face::Fallback(i) => extra.get(i).cloned().flatten(),
-                            Face::DejaVu => None,
-                        }
-                        .unwrap_or_else(|| dejavu.clone());
-                        surface.draw_text(
-                            Point::from_xy(at, *y),
-                            font,
-                            *size,
-                            run,
-                            false,
-                            TextDirection::Auto,
-                        );
-                        at += m.advances_of(face, run, *size, *b).into_iter().sum::<f32>();
-                    }
-                }
+                } => painter.text(&mut c, *x, *y, *size, *bold, text),
                 Op::Rect { x, y, w, h, fill } => {
-                    let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) else {
-                        continue;
-                    };
-                    let mut pb = PathBuilder::new();
-                    pb.push_rect(rect);
-                    let Some(path) = pb.finish() else { continue };
+                    c.rect(*x, flip(*y + *h), *w, *h);
                     if *fill {
-                        surface.set_stroke(None);
-                        surface.set_fill(Some(black.clone()));
+                        c.fill_nonzero();
                     } else {
-                        surface.set_fill(None);
-                        surface.set_stroke(Some(line.clone()));
+                        c.stroke();
                     }
-                    surface.draw_path(&path);
                 }
                 Op::Rule { x, y, w } => {
-                    let mut pb = PathBuilder::new();
-                    pb.move_to(*x, *y);
-                    pb.line_to(*x + *w, *y);
-                    let Some(path) = pb.finish() else { continue };
-                    surface.set_fill(None);
-                    surface.set_stroke(Some(line.clone()));
-                    surface.draw_path(&path);
+                    c.move_to(*x, flip(*y));
+                    c.line_to(*x + *w, flip(*y));
+                    c.stroke();
                 }
                 Op::Image { x, y, w, h, photo } => {
-                    let (Some(image), Some(size)) =
-                        (images.get(photo), krilla::geom::Size::from_wh(*w, *h))
-                    else {
+                    let Some(name) = names.get(photo.as_str()) else {
                         continue;
                     };
-                    surface.push_transform(&krilla::geom::Transform::from_translate(*x, *y));
-                    surface.draw_image(image.clone(), size);
-                    surface.pop();
-                    let mut pb = PathBuilder::new();
-                    if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
-                        pb.push_rect(rect);
-                    }
-                    if let Some(path) = pb.finish() {
-                        surface.set_fill(None);
-                        surface.set_stroke(Some(line.clone()));
-                        surface.draw_path(&path);
-                    }
+                    c.save_state();
+                    c.transform([*w, 0.0, 0.0, *h, *x, flip(*y + *h)]);
+                    c.x_object(Name(name.as_bytes()));
+                    c.restore_state();
+                    c.rect(*x, flip(*y + *h), *w, *h);
+                    c.stroke();
                 }
             }
         }
-        surface.finish();
-        page.finish();
+        contents.push(deflate(&c.finish()));
     }
-    let bytes = document
-        .finish()
-        .map_err(|e| format!("the PDF could not be written: {e:?}"))?;
-    Ok(Written { bytes, uncovered })
+
+    let mut next = Ref::new(1);
+    let mut id = || next.bump();
+    let catalog = id();
+    let tree = id();
+    let info = id();
+    let helvetica = [id(), id()];
+    let image_ids: Vec<Ref> = images.keys().map(|_| id()).collect();
+    // Each fallback face that set a glyph: its font dictionary, and the objects behind it.
+    let faces: Vec<(usize, [Ref; 5])> = painter
+        .used
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| !u.chars.is_empty())
+        .map(|(i, _)| (i, [id(), id(), id(), id(), id()]))
+        .collect();
+    let page_ids: Vec<(Ref, Ref)> = contents.iter().map(|_| (id(), id())).collect();
+
+    let t = locale.t();
+    let mut pdf = Pdf::new();
+    pdf.catalog(catalog)
+        .pages(tree)
+        .lang(TextStr(locale.lang.tag()));
+    pdf.document_info(info)
+        .title(TextStr(t.pdf_title))
+        .creator(TextStr("Aftercare"));
+    pdf.pages(tree)
+        .kids(page_ids.iter().map(|(page, _)| *page))
+        .count(page_ids.len() as i32);
+    for ((page_id, content_id), content) in page_ids.iter().zip(&contents) {
+        let mut page = pdf.page(*page_id);
+        page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H))
+            .parent(tree)
+            .contents(*content_id);
+        let mut resources = page.resources();
+        let mut fonts = resources.fonts();
+        fonts.pair(Name(b"F0"), helvetica[0]);
+        fonts.pair(Name(b"F1"), helvetica[1]);
+        for (i, refs) in &faces {
+            fonts.pair(Name(format!("F{}", i + 2).as_bytes()), refs[0]);
+        }
+        fonts.finish();
+        let mut objects = resources.x_objects();
+        for (name, image) in names.values().zip(&image_ids) {
+            objects.pair(Name(name.as_bytes()), *image);
+        }
+        objects.finish();
+        resources.finish();
+        page.finish();
+        pdf.stream(*content_id, content).filter(Filter::FlateDecode);
+    }
+    for (base, id) in [&b"Helvetica"[..], &b"Helvetica-Bold"[..]]
+        .iter()
+        .zip(helvetica)
+    {
+        pdf.type1_font(id)
+            .base_font(Name(base))
+            .encoding_predefined(Name(b"WinAnsiEncoding"));
+    }
+    for ((jpeg, w, h), id) in images.values().zip(&image_ids) {
+        let mut image = pdf.image_xobject(*id, jpeg);
+        image.filter(Filter::DctDecode);
+        image.width(i32::from(*w));
+        image.height(i32::from(*h));
+        image.color_space().device_rgb();
+        image.bits_per_component(8);
+        image.finish();
+    }
+
+    let identity = SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"Identity"),
+        supplement: 0,
+    };
+    for (n, (i, [type0, cid, descriptor, file, cmap])) in faces.iter().enumerate() {
+        let font = &m.fallbacks[*i];
+        let used = &painter.used[*i];
+        let source = fallbacks
+            .iter()
+            .filter(|f| f.font().is_some())
+            .nth(*i)
+            .ok_or("the report lost track of a fallback font")?;
+        let subset = subsetter::subset(&source.data, source.index, &used.remapper)
+            .map_err(|e| format!("a fallback font could not be embedded ({e})"))?;
+        let cff = font.tables().glyf.is_none();
+        // A CFF font is embedded as its bare CFF table.
+        let program = if cff {
+            ttf_parser::RawFace::parse(&subset, 0)
+                .ok()
+                .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")))
+                .map(<[u8]>::to_vec)
+                .ok_or("a fallback font's subset has no CFF table")?
+        } else {
+            subset
+        };
+        // A subset's name: a tag of six capital letters, then the face's PostScript name.
+        let tag: String = (0..6)
+            .map(|k| char::from(b'A' + ((n / 26usize.pow(k)) % 26) as u8))
+            .collect();
+        let ps = font
+            .names()
+            .into_iter()
+            .filter(|name| name.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|name| name.to_string())
+            .filter(|name| !name.is_empty() && name.is_ascii())
+            .unwrap_or_else(|| format!("Fallback{i}"));
+        let base = format!("{tag}+{ps}");
+        pdf.type0_font(*type0)
+            .base_font(Name(base.as_bytes()))
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(*cid)
+            .to_unicode(*cmap);
+        let mut cid_font = pdf.cid_font(*cid);
+        cid_font
+            .subtype(if cff {
+                CidFontType::Type0
+            } else {
+                CidFontType::Type2
+            })
+            .base_font(Name(base.as_bytes()))
+            .system_info(identity)
+            .font_descriptor(*descriptor)
+            .default_width(0.0);
+        if !cff {
+            cid_font.cid_to_gid_map_predefined(Name(b"Identity"));
+        }
+        let mut widths = cid_font.widths();
+        for (glyph, width) in &used.widths {
+            widths.consecutive(*glyph, [*width]);
+        }
+        widths.finish();
+        cid_font.finish();
+        let scale = 1000.0 / f32::from(font.units_per_em());
+        let bbox = font.global_bounding_box();
+        let ascent = f32::from(font.ascender()) * scale;
+        let mut d = pdf.font_descriptor(*descriptor);
+        d.name(Name(base.as_bytes()))
+            .flags(FontFlags::SYMBOLIC)
+            .bbox(Rect::new(
+                f32::from(bbox.x_min) * scale,
+                f32::from(bbox.y_min) * scale,
+                f32::from(bbox.x_max) * scale,
+                f32::from(bbox.y_max) * scale,
+            ))
+            .italic_angle(font.italic_angle())
+            .ascent(ascent)
+            .descent(f32::from(font.descender()) * scale)
+            .cap_height(
+                font.capital_height()
+                    .map_or(ascent, |h| f32::from(h) * scale),
+            )
+            .stem_v(80.0);
+        if cff {
+            d.font_file3(*file);
+        } else {
+            d.font_file2(*file);
+        }
+        d.finish();
+        let program = deflate(&program);
+        let mut stream = pdf.stream(*file, &program);
+        stream.filter(Filter::FlateDecode);
+        if cff {
+            stream.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
+        }
+        stream.finish();
+        let mut map = UnicodeCmap::new(Name(b"Custom"), identity);
+        for (glyph, ch) in &used.chars {
+            map.pair(*glyph, *ch);
+        }
+        let map = deflate(&map.finish());
+        pdf.stream(*cmap, &map).filter(Filter::FlateDecode);
+    }
+    Ok(Written {
+        bytes: pdf.finish(),
+        uncovered,
+    })
 }
 
 #[cfg(test)]
@@ -1028,61 +1238,77 @@ mod tests {
         (report, Locale::choose(Some("en"), Some(true), "en-GB"))
     }
 
+    /// DejaVu Sans (Debian's fonts-dejavu-core): Latin, Greek, Cyrillic, symbols; no CJK.
+    fn dejavu() -> FallbackFont {
+        system_font("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0)
+    }
+
     #[test]
     fn runs_go_to_the_first_font_that_has_each_character() {
-        use Face::{DejaVu, Fallback};
-        let fonts = [droid(), wqy()];
-        let m = Measure::new(&fonts).unwrap();
-        for (text, bold, want) in [
+        use Face::{Fallback, Helvetica};
+        let fonts = [dejavu(), droid(), wqy()];
+        let m = Measure::new(&fonts);
+        for (text, want) in [
             (
-                "Clínica Vena Sana — Ωμέγα ✓",
-                false,
-                vec![(DejaVu, "Clínica Vena Sana — Ωμέγα ✓")],
+                "Clínica Vena Sana — 5 € Ωμέγα ✓",
+                vec![
+                    (Helvetica, "Clínica Vena Sana — 5 € "),
+                    (Fallback(0), "Ωμέγα ✓"),
+                ],
+            ),
+            // WinAnsiEncoding has ó but not Ł or ź.
+            (
+                "Łódź",
+                vec![(Fallback(0), "Ł"), (Helvetica, "ód"), (Fallback(0), "ź")],
             ),
             (
                 "足がむくむ, ok",
-                false,
-                vec![(Fallback(0), "足がむくむ"), (DejaVu, ", ok")],
+                vec![(Fallback(1), "足がむくむ"), (Helvetica, ", ok")],
             ),
-            // Droid Sans Fallback has no Hangul: Korean goes to the second fallback. A space
+            // Droid Sans Fallback has no Hangul: Korean goes to the next fallback. A space
             // stays in the run it follows.
             (
                 "弹力袜 압박 스타킹",
-                false,
-                vec![(Fallback(0), "弹力袜 "), (Fallback(1), "압박 스타킹")],
+                vec![(Fallback(1), "弹力袜 "), (Fallback(2), "압박 스타킹")],
             ),
             (
                 "Note: 弹力袜 ok",
-                true,
-                vec![(DejaVu, "Note: "), (Fallback(0), "弹力袜 "), (DejaVu, "ok")],
+                vec![
+                    (Helvetica, "Note: "),
+                    (Fallback(1), "弹力袜 "),
+                    (Helvetica, "ok"),
+                ],
             ),
             // A variation selector stays with its character.
             (
                 "足\u{FE0F}a",
-                false,
-                vec![(Fallback(0), "足\u{FE0F}"), (DejaVu, "a")],
+                vec![(Fallback(1), "足\u{FE0F}"), (Helvetica, "a")],
             ),
-            // No font has a noncharacter: DejaVu Sans sets it (an empty box).
+            // No font has a noncharacter: it goes with Helvetica (an empty box).
             (
                 "a\u{FDD0}足",
-                false,
-                vec![(DejaVu, "a\u{FDD0}"), (Fallback(0), "足")],
+                vec![(Helvetica, "a\u{FDD0}"), (Fallback(1), "足")],
             ),
-            ("", false, vec![]),
+            ("", vec![]),
         ] {
-            assert_eq!(m.runs(text, bold), want, "{text:?}");
+            assert_eq!(m.runs(text), want, "{text:?}");
         }
         // The order of the fallbacks decides.
         let swapped = [wqy(), droid()];
-        let m2 = Measure::new(&swapped).unwrap();
-        assert_eq!(m2.runs("足 압박", false), vec![(Fallback(0), "足 압박")]);
-        // Without fallbacks, everything is DejaVu Sans, in one run.
-        let plain = Measure::new(&[]).unwrap();
-        assert_eq!(plain.runs("a足b", false), vec![(DejaVu, "a足b")]);
-        // Widths come from the run's font: the CJK glyph's own advance, not a guess.
+        let m2 = Measure::new(&swapped);
+        assert_eq!(m2.runs("足 압박"), vec![(Fallback(0), "足 압박")]);
+        // Without fallbacks, everything is Helvetica, in one run.
+        let plain = Measure::new(&[]);
+        assert_eq!(plain.runs("a足b"), vec![(Helvetica, "a足b")]);
+        // Helvetica's own widths, per weight (thousandths of the size).
+        assert!((plain.width("ab", 10.0, false) - 11.12).abs() < 1e-4);
+        assert!((plain.width("ab", 10.0, true) - 11.67).abs() < 1e-4);
+        // Widths come from the run's font: the CJK glyph's own advance, not a guess; a
+        // character no font has is an empty box, an invisible mark takes no room.
         let cjk = m.width("足", 10.0, false);
         assert!(cjk > 0.0 && (cjk - 6.0).abs() > 0.01, "{cjk}");
         assert_eq!(plain.width("足", 10.0, false), 6.0);
+        assert_eq!(plain.width("\u{200B}", 10.0, false), 0.0);
         let mixed = m.width("a足", 10.0, false);
         assert!((mixed - (m.width("a", 10.0, false) + cjk)).abs() < 1e-4);
     }
@@ -1139,8 +1365,8 @@ mod tests {
     }
 
     #[test]
-    fn text_dejavu_sans_has_is_laid_out_and_written_the_same_with_fallbacks() {
-        let (report, locale) = report_with("Felt fine; ça va ✓ Ωμέγα", "Clínica Vena Sana");
+    fn text_helvetica_has_is_laid_out_and_written_the_same_with_fallbacks() {
+        let (report, locale) = report_with("Felt fine; ça va — 5 € «ok»", "Clínica Vena Sana");
         let fonts = [droid()];
         assert_eq!(
             layout(&report, &locale, &[]).unwrap(),
