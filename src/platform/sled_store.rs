@@ -1066,10 +1066,15 @@ impl Store for SledStore {
             self.db.range(from.as_bytes()..b"session0".as_slice()),
         )?;
         if sessions.is_empty() {
-            sessions = decode_all(
-                "session",
-                self.db.scan_prefix("session/").next_back().into_iter(),
-            )?;
+            // The last one, by a forward scan of the keys: sled's reverse iteration
+            // (`next_back`) would link its one-mebibyte all-0xFF "largest key" constant
+            // (sled 0.34, `Iter::high_key`) into the binary, and a patient has a few hundred
+            // sessions at most.
+            let last = self
+                .db
+                .scan_prefix("session/")
+                .fold(None, |_, item| Some(item));
+            sessions = decode_all("session", last.into_iter())?;
         }
         let mut snap = Snapshot {
             generation: self.generation,
