@@ -12,8 +12,9 @@ use crate::domain::zone::Tz;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use image::codecs::jpeg::JpegDecoder;
 use image::codecs::png::PngDecoder;
+use image::imageops::FilterType;
 use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder};
+use image::{DynamicImage, ImageDecoder, RgbImage};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io::Cursor;
@@ -146,16 +147,20 @@ pub fn prepare(bytes: &[u8]) -> Result<PreparedImage, PhotoError> {
     // The two decoders by name: `ImageReader` would dispatch over every format the `image`
     // crate is built with (Dioxus turns on all of them), linking a dozen decoders the app
     // never accepts into the binary.
-    let (mut img, exif, orientation) = if format == image::ImageFormat::Jpeg {
+    let (img, exif, orientation) = if format == image::ImageFormat::Jpeg {
         let decoder = JpegDecoder::new(Cursor::new(bytes)).map_err(damaged)?;
         decode(decoder, limits)?
     } else {
         let decoder = PngDecoder::new(Cursor::new(bytes)).map_err(damaged)?;
         decode(decoder, limits)?
     };
-    img.apply_orientation(orientation);
-    let img = downscale(img);
-    let rgb = img.to_rgb8();
+    // Eight-bit RGB first: the JPEG holds nothing else, and turning and scaling one pixel
+    // type keeps one copy of that code in the app instead of one per pixel type.
+    let rgb = scale_to_fit(
+        upright(img.into_rgb8(), orientation),
+        MAX_SIDE,
+        FilterType::CatmullRom,
+    );
     let mut jpeg = Vec::new();
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY);
     rgb.write_with_encoder(encoder)
@@ -203,28 +208,41 @@ fn damaged(e: image::ImageError) -> PhotoError {
     }
 }
 
-/// Shrinks so that the long side is at most [`MAX_SIDE`]; smaller images are kept as they are.
-fn downscale(img: DynamicImage) -> DynamicImage {
-    let (w, h) = (img.width(), img.height());
-    if w.max(h) <= MAX_SIDE {
+/// Turns an image as its EXIF orientation asks, so that it stands upright.
+fn upright(img: RgbImage, orientation: Orientation) -> RgbImage {
+    use image::imageops::{flip_horizontal, flip_vertical, rotate180, rotate270, rotate90};
+    match orientation {
+        Orientation::NoTransforms => img,
+        Orientation::Rotate90 => rotate90(&img),
+        Orientation::Rotate180 => rotate180(&img),
+        Orientation::Rotate270 => rotate270(&img),
+        Orientation::FlipHorizontal => flip_horizontal(&img),
+        Orientation::FlipVertical => flip_vertical(&img),
+        Orientation::Rotate90FlipH => flip_horizontal(&rotate90(&img)),
+        Orientation::Rotate270FlipH => flip_horizontal(&rotate270(&img)),
+    }
+}
+
+/// Shrinks so that the long side is at most `side`, keeping the aspect ratio (each side
+/// rounded, at least one pixel); smaller images are kept as they are.
+fn scale_to_fit(img: RgbImage, side: u32, filter: FilterType) -> RgbImage {
+    let (w, h) = img.dimensions();
+    if w.max(h) <= side {
         return img;
     }
-    img.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::CatmullRom)
+    let ratio = f64::from(side) / f64::from(w.max(h));
+    let fit = |n: u32| ((f64::from(n) * ratio).round() as u32).clamp(1, side);
+    image::imageops::resize(&img, fit(w), fit(h), filter)
 }
 
 /// Makes a small JPEG (long side at most `side`) of a stored photo, for reports.
 pub fn thumbnail(jpeg: &[u8], side: u32) -> Result<Vec<u8>, PhotoError> {
     let img = DynamicImage::from_decoder(JpegDecoder::new(Cursor::new(jpeg)).map_err(damaged)?)
         .map_err(damaged)?;
-    let small = if img.width().max(img.height()) > side {
-        img.resize(side, side, image::imageops::FilterType::Triangle)
-    } else {
-        img
-    };
+    let small = scale_to_fit(img.into_rgb8(), side, FilterType::Triangle);
     let mut out = Vec::new();
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80);
     small
-        .to_rgb8()
         .write_with_encoder(encoder)
         .map_err(|e| PhotoError::Encode(e.to_string()))?;
     Ok(out)
