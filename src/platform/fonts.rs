@@ -4,8 +4,8 @@
 //!
 //! Asked only when a report holds such characters, so most exports read no font at all.
 //! Then it reads the platform's well-known fonts first: a sans-serif with wide coverage
-//! (DejaVu Sans, Noto Sans or Liberation Sans on Linux, Roboto on Android, Arial on macOS and
-//! Windows, Segoe UI on Windows), then the CJK fonts (Noto Sans CJK, Droid Sans Fallback,
+//! (DejaVu Sans, Noto Sans or Liberation Sans on Linux, Roboto on Android, Helvetica on iOS,
+//! Arial on macOS and Windows, Segoe UI on Windows), then the CJK fonts (Noto Sans CJK, Droid Sans Fallback,
 //! WenQuanYi on Linux and Android; PingFang, Hiragino, Apple SD Gothic Neo on macOS and iOS;
 //! Microsoft YaHei, Yu Gothic, Malgun Gothic, SimSun on Windows), and, for what they leave
 //! uncovered, scans the font folders in a bounded way (depth, entries and files read are
@@ -235,6 +235,10 @@ fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
 fn places() -> (Vec<PathBuf>, Vec<PathBuf>) {
     (
         paths(&[
+            "/System/Library/Fonts/Core/Helvetica.ttc",
+            "/System/Library/Fonts/Core/HelveticaNeue.ttc",
+            "/System/Library/Fonts/Core/ArialHB.ttc",
+            "/System/Library/Fonts/Core/GeezaPro.ttc",
             "/System/Library/Fonts/Core/PingFang.ttc",
             "/System/Library/Fonts/LanguageSupport/PingFang.ttc",
             "/System/Library/Fonts/Core/Hiragino Sans GB.ttc",

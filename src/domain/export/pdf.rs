@@ -16,8 +16,8 @@
 //! boxes), so that the shell can warn.
 //!
 //! Glyphs are placed one per character, without shaping: no kerning, and scripts that join
-//! or reorder letters (Arabic, the Indic scripts) print their letters unjoined, in typing
-//! order.
+//! or reorder letters print them unjoined (Arabic) or in typing order (the Indic scripts).
+//! Right-to-left words and phrases are reordered for display ([`visual`]).
 //!
 //! Layout is computed first as a list of drawing operations per page (pure, testable), then
 //! written with `pdf-writer`; fallback fonts are subset by `subsetter` and read by
@@ -140,7 +140,9 @@ fn glyph(font: &FontFace<'_>, c: char) -> Option<u16> {
 /// The WinAnsiEncoding byte of `c`, if Helvetica can set it from there.
 fn win_ansi(c: char) -> Option<u8> {
     let byte = match c {
-        ' '..='~' | '\u{A0}'..='\u{FF}' => c as u32 as u8,
+        // Not the soft hyphen (U+00AD): WinAnsiEncoding prints a hyphen there, and it is an
+        // invisible mark.
+        ' '..='~' | '\u{A0}'..='\u{AC}' | '\u{AE}'..='\u{FF}' => c as u32 as u8,
         '€' => 0x80,
         '‚' => 0x82,
         'ƒ' => 0x83,
@@ -229,16 +231,22 @@ impl<'a> Measure<'a> {
     }
 
     /// Splits `text` into runs, each set in one face: the first face that has the character;
-    /// a space the current face has, and an invisible mark, stay in the current run.
+    /// a space the current face has, and an invisible mark, stay in the current run (a mark
+    /// before any run starts one in Helvetica).
     /// Characters no face has are set with Helvetica (an empty box).
     fn runs<'t>(&self, text: &'t str) -> Vec<(Face, &'t str)> {
         let mut runs = Vec::new();
         let mut current: Option<(Face, usize)> = None;
         for (i, c) in text.char_indices() {
-            let stays = current
-                .map(|(f, _)| f)
-                .filter(|f| invisible(c) || (c.is_whitespace() && self.has(*f, c)));
-            let face = stays.unwrap_or_else(|| self.covering(c).unwrap_or(Face::Helvetica));
+            let face = if invisible(c) {
+                // A mark goes with the run it is in, never to a font of its own.
+                current.map_or(Face::Helvetica, |(f, _)| f)
+            } else {
+                current
+                    .map(|(f, _)| f)
+                    .filter(|f| c.is_whitespace() && self.has(*f, c))
+                    .unwrap_or_else(|| self.covering(c).unwrap_or(Face::Helvetica))
+            };
             match current {
                 Some((f, _)) if f == face => {}
                 Some((f, start)) => {
@@ -254,9 +262,12 @@ impl<'a> Measure<'a> {
         runs
     }
 
-    /// The advance of `c` set in `face`: its glyph's, nothing for an invisible mark the face
-    /// has no glyph for, and an empty box's for any other character the face lacks.
+    /// The advance of `c` set in `face`: its glyph's, nothing for an invisible mark (which is
+    /// never drawn), and an empty box's for any other character the face lacks.
     fn advance(&self, face: Face, c: char, size: f32, bold: bool) -> f32 {
+        if invisible(c) {
+            return 0.0;
+        }
         let em = match face {
             Face::Helvetica => win_ansi(c).map(|b| {
                 let widths = if bold {
@@ -274,7 +285,7 @@ impl<'a> Measure<'a> {
                 })
             }
         };
-        size * em.unwrap_or(if invisible(c) { 0.0 } else { BOX_EM })
+        size * em.unwrap_or(BOX_EM)
     }
 
     /// The advance of each character of one run set in `face`.
@@ -849,24 +860,23 @@ impl Painter<'_, '_> {
     ) {
         use pdf_writer::Name;
         let mut at = x;
-        for (face, run) in self.m.runs(text) {
+        let shown: String = visual(text).into_iter().collect();
+        for (face, run) in self.m.runs(&shown) {
             match face {
                 Face::Helvetica => {
                     // Characters no font has are boxes between the pieces Helvetica sets.
                     let font = Name(if bold { b"F1" } else { b"F0" });
                     let mut piece: Vec<u8> = Vec::new();
                     let mut piece_at = at;
-                    for ch in run.chars() {
+                    for ch in run.chars().filter(|ch| !invisible(*ch)) {
                         let advance = self.m.advance(face, ch, size, bold);
                         match win_ansi(ch) {
                             Some(byte) => piece.push(byte),
                             None => {
                                 show(c, font, size, piece_at, y, &piece);
                                 piece.clear();
-                                if advance > 0.0 {
-                                    c.rect(at + 0.1 * size, flip(y), 0.4 * size, 0.7 * size);
-                                    c.stroke();
-                                }
+                                c.rect(at + 0.1 * size, flip(y), 0.4 * size, 0.7 * size);
+                                c.stroke();
                                 piece_at = at + advance;
                             }
                         }
@@ -880,7 +890,7 @@ impl Painter<'_, '_> {
                     let used = &mut self.used[i];
                     let mut glyphs = Vec::new();
                     let start = at;
-                    for ch in run.chars() {
+                    for ch in run.chars().filter(|ch| !invisible(*ch)) {
                         at += self.m.advance(face, ch, size, bold);
                         let Some(g) = glyph(font, ch) else { continue };
                         let new = used.remapper.remap(g);
@@ -895,6 +905,75 @@ impl Painter<'_, '_> {
             }
         }
     }
+}
+
+/// Whether `c` belongs to a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko and
+/// the others of those blocks, and their presentation forms).
+fn right_to_left(c: char) -> bool {
+    matches!(c,
+        '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}'
+        | '\u{10800}'..='\u{10FFF}' | '\u{1E800}'..='\u{1EFFF}')
+}
+
+/// A right-to-left letter: a character of those scripts that is not a digit.
+fn rtl_letter(c: char) -> bool {
+    right_to_left(c) && !c.is_numeric()
+}
+
+/// The characters of one line in the order they are drawn, left to right. The report's lines
+/// run left to right; a stretch from a right-to-left letter to the last one before the next
+/// left-to-right letter (a Hebrew or Arabic word or phrase, with the spaces and punctuation
+/// in it) is reversed, brackets mirrored, and the numbers in it keep their own order. A
+/// simplified form of the Unicode bidirectional algorithm, enough for names and notes; a
+/// line without such letters is unchanged.
+fn visual(line: &str) -> Vec<char> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !rtl_letter(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        for (j, c) in chars.iter().enumerate().skip(i) {
+            if rtl_letter(*c) {
+                end = j;
+            } else if c.is_alphabetic() {
+                break;
+            }
+        }
+        let stretch = &chars[i..=end];
+        let mut k = stretch.len();
+        while k > 0 {
+            if stretch[k - 1].is_numeric() {
+                let mut from = k - 1;
+                while from > 0 && stretch[from - 1].is_numeric() {
+                    from -= 1;
+                }
+                out.extend_from_slice(&stretch[from..k]);
+                k = from;
+            } else {
+                out.push(match stretch[k - 1] {
+                    '(' => ')',
+                    ')' => '(',
+                    '[' => ']',
+                    ']' => '[',
+                    '{' => '}',
+                    '}' => '{',
+                    '<' => '>',
+                    '>' => '<',
+                    '«' => '»',
+                    '»' => '«',
+                    other => other,
+                });
+                k -= 1;
+            }
+        }
+        i = end + 1;
+    }
+    out
 }
 
 /// Shows `bytes` in `font` with its origin at (`x`, baseline `y`); nothing for no bytes.
@@ -925,6 +1004,40 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     z.finish().unwrap_or_default()
 }
 
+/// The font program to embed for the glyphs `remapper` holds: the subset of a TrueType face,
+/// or the bare CFF table of a CFF face's subset (and `true`). `None` when the face cannot be
+/// subset.
+fn embeddable(
+    source: &FallbackFont,
+    font: &FontFace<'_>,
+    remapper: &subsetter::GlyphRemapper,
+) -> Option<(Vec<u8>, bool)> {
+    let subset = subsetter::subset(&source.data, source.index, remapper).ok()?;
+    if font.tables().glyf.is_some() {
+        return Some((subset, false));
+    }
+    let raw = ttf_parser::RawFace::parse(&subset, 0).ok()?;
+    let cff = raw.table(ttf_parser::Tag::from_bytes(b"CFF "))?;
+    Some((cff.to_vec(), true))
+}
+
+/// Six capital letters that name one subset of a face: a hash (FNV-1a) of the face's name and
+/// the glyphs it holds, so the same glyphs give the same tag and different subsets differ.
+fn subset_tag<'g>(name: &str, glyphs: impl Iterator<Item = &'g u16>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let bytes = name.bytes().chain(glyphs.flat_map(|g| g.to_be_bytes()));
+    for byte in bytes {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..6)
+        .map(|_| {
+            let letter = char::from(b'A' + (hash % 26) as u8);
+            hash /= 26;
+            letter
+        })
+        .collect()
+}
+
 /// Writes the PDF document, setting characters Helvetica lacks in the first of `fallbacks`
 /// that has them.
 pub fn write(
@@ -937,6 +1050,9 @@ pub fn write(
     use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
     let pages = layout(report, locale, fallbacks)?;
+    if pages.is_empty() {
+        return Err("the report has no session to show".into());
+    }
     let m = Measure::new(fallbacks);
     let uncovered = missing(&m, &pages);
     // Each ticked photo once, as a print-sized JPEG (long side 1200 px: about 250 dpi in its box).
@@ -1004,6 +1120,29 @@ pub fn write(
         contents.push(deflate(&c.finish()));
     }
 
+    // Each fallback face that set a glyph, subset. A face that cannot be subset is left out
+    // and the report set again without it: its characters go to the next face that has them,
+    // or print as boxes and are named.
+    let usable: Vec<&FallbackFont> = fallbacks.iter().filter(|f| f.font().is_some()).collect();
+    let mut programs = Vec::new();
+    for (i, used) in painter.used.iter().enumerate() {
+        if used.chars.is_empty() {
+            continue;
+        }
+        match embeddable(usable[i], &m.fallbacks[i], &used.remapper) {
+            Some(program) => programs.push((i, program)),
+            None => {
+                let rest: Vec<FallbackFont> = usable
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != i)
+                    .map(|(_, f)| (*f).clone())
+                    .collect();
+                return write(report, locale, photo_files, &rest);
+            }
+        }
+    }
+
     let mut next = Ref::new(1);
     let mut id = || next.bump();
     let catalog = id();
@@ -1012,12 +1151,9 @@ pub fn write(
     let helvetica = [id(), id()];
     let image_ids: Vec<Ref> = images.keys().map(|_| id()).collect();
     // Each fallback face that set a glyph: its font dictionary, and the objects behind it.
-    let faces: Vec<(usize, [Ref; 5])> = painter
-        .used
+    let faces: Vec<(usize, [Ref; 5])> = programs
         .iter()
-        .enumerate()
-        .filter(|(_, u)| !u.chars.is_empty())
-        .map(|(i, _)| (i, [id(), id(), id(), id(), id()]))
+        .map(|(i, _)| (*i, [id(), id(), id(), id(), id()]))
         .collect();
     let page_ids: Vec<(Ref, Ref)> = contents.iter().map(|_| (id(), id())).collect();
 
@@ -1077,41 +1213,31 @@ pub fn write(
         ordering: Str(b"Identity"),
         supplement: 0,
     };
-    for (n, (i, [type0, cid, descriptor, file, cmap])) in faces.iter().enumerate() {
-        let font = &m.fallbacks[*i];
-        let used = &painter.used[*i];
-        let source = fallbacks
-            .iter()
-            .filter(|f| f.font().is_some())
-            .nth(*i)
-            .ok_or("the report lost track of a fallback font")?;
-        let subset = subsetter::subset(&source.data, source.index, &used.remapper)
-            .map_err(|e| format!("a fallback font could not be embedded ({e})"))?;
-        let cff = font.tables().glyf.is_none();
-        // A CFF font is embedded as its bare CFF table.
-        let program = if cff {
-            ttf_parser::RawFace::parse(&subset, 0)
-                .ok()
-                .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")))
-                .map(<[u8]>::to_vec)
-                .ok_or("a fallback font's subset has no CFF table")?
-        } else {
-            subset
-        };
-        // A subset's name: a tag of six capital letters, then the face's PostScript name.
-        let tag: String = (0..6)
-            .map(|k| char::from(b'A' + ((n / 26usize.pow(k)) % 26) as u8))
-            .collect();
-        let ps = font
+    for ((i, [type0, cid, descriptor, file, cmap]), (_, (program, cff))) in
+        faces.iter().zip(&programs)
+    {
+        let (font, used, cff) = (&m.fallbacks[*i], &painter.used[*i], *cff);
+        // A subset's name: a tag of six capital letters from the glyphs it holds, then the
+        // face's PostScript name; a CFF font's Type 0 name also names its encoding.
+        let ps: String = font
             .names()
             .into_iter()
             .filter(|name| name.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
             .find_map(|name| name.to_string())
             .filter(|name| !name.is_empty() && name.is_ascii())
-            .unwrap_or_else(|| format!("Fallback{i}"));
-        let base = format!("{tag}+{ps}");
+            .unwrap_or_else(|| format!("Fallback{i}"))
+            .chars()
+            .filter(|c| c.is_ascii_graphic() && !"()<>[]{}/%#".contains(*c))
+            .take(100)
+            .collect();
+        let base = format!("{}+{ps}", subset_tag(&ps, used.chars.keys()));
+        let type0_name = if cff {
+            format!("{base}-Identity-H")
+        } else {
+            base.clone()
+        };
         pdf.type0_font(*type0)
-            .base_font(Name(base.as_bytes()))
+            .base_font(Name(type0_name.as_bytes()))
             .encoding_predefined(Name(b"Identity-H"))
             .descendant_font(*cid)
             .to_unicode(*cmap);
@@ -1161,11 +1287,13 @@ pub fn write(
             d.font_file2(*file);
         }
         d.finish();
-        let program = deflate(&program);
-        let mut stream = pdf.stream(*file, &program);
+        let packed = deflate(program);
+        let mut stream = pdf.stream(*file, &packed);
         stream.filter(Filter::FlateDecode);
         if cff {
             stream.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
+        } else {
+            stream.pair(Name(b"Length1"), program.len() as i32);
         }
         stream.finish();
         let mut map = UnicodeCmap::new(Name(b"Custom"), identity);
@@ -1311,6 +1439,70 @@ mod tests {
         assert_eq!(plain.width("\u{200B}", 10.0, false), 0.0);
         let mixed = m.width("a足", 10.0, false);
         assert!((mixed - (m.width("a", 10.0, false) + cjk)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn right_to_left_words_are_drawn_in_reading_order() {
+        let shown = |s: &str| visual(s).into_iter().collect::<String>();
+        assert_eq!(shown("Clínica Vena Sana"), "Clínica Vena Sana");
+        // A Hebrew phrase inside a left-to-right line: reversed as a whole, spaces included.
+        assert_eq!(shown("Note: שלום עולם ok"), "Note: םלוע םולש ok");
+        // Numbers keep their order, brackets turn, a comma between words moves with them.
+        assert_eq!(shown("א 12 ב"), "ב 12 א");
+        assert_eq!(shown("(שלום, עולם)"), "(םלוע ,םולש)");
+        assert_eq!(shown("مرحبا 2026"), "ابحرم 2026");
+    }
+
+    #[test]
+    fn invisible_marks_take_no_room_and_no_font_of_their_own() {
+        let fonts = [dejavu()];
+        let m = Measure::new(&fonts);
+        // The soft hyphen and a byte-order mark at the start stay with Helvetica, unprinted.
+        assert_eq!(
+            m.runs("\u{FEFF}co\u{AD}operate"),
+            vec![(Face::Helvetica, "\u{FEFF}co\u{AD}operate")]
+        );
+        assert_eq!(
+            m.width("co\u{AD}op\u{200B}", 10.0, false),
+            m.width("coop", 10.0, false)
+        );
+        let (report, locale) = report_with("\u{FEFF}co\u{AD}operate", "Clinic");
+        let with = write(&report, &locale, &PhotoFiles::new(), &fonts).unwrap();
+        assert_eq!(
+            with,
+            write(&report, &locale, &PhotoFiles::new(), &[]).unwrap()
+        );
+        assert!(with.uncovered.is_empty());
+    }
+
+    #[test]
+    fn a_fallback_face_that_cannot_be_subset_is_left_out() {
+        // DejaVu Sans with its glyph table cut to 16 bytes: its character map and widths
+        // read, its outlines do not.
+        let mut bytes = std::fs::read("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").unwrap();
+        let tables = usize::from(u16::from_be_bytes([bytes[4], bytes[5]]));
+        let record = (0..tables)
+            .map(|t| 12 + 16 * t)
+            .find(|r| &bytes[*r..*r + 4] == b"glyf")
+            .unwrap();
+        bytes[record + 12..record + 16].copy_from_slice(&16u32.to_be_bytes());
+        let broken = FallbackFont::faces(Arc::new(bytes));
+        assert_eq!(broken.len(), 1, "the face still reads");
+        let (report, locale) = report_with("Ωμέγα", "Clinic");
+        let written = write(&report, &locale, &PhotoFiles::new(), &broken).unwrap();
+        let mut greek: Vec<char> = "Ωμέγα".chars().collect();
+        greek.sort();
+        assert_eq!(written.uncovered, greek);
+        assert_eq!(
+            written,
+            write(&report, &locale, &PhotoFiles::new(), &[]).unwrap()
+        );
+        // With a sound face after it, that one sets the Greek.
+        let both = [broken[0].clone(), dejavu()];
+        assert!(write(&report, &locale, &PhotoFiles::new(), &both)
+            .unwrap()
+            .uncovered
+            .is_empty());
     }
 
     #[test]
