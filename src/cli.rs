@@ -19,40 +19,33 @@ use crate::platform::locale::system_locale;
 use crate::platform::paths::default_data_dir;
 use crate::platform::sled_store::{recovery_hint, SledStore};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
-use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod args;
+
 /// Aftercare: your plan for the weeks after vein treatment.
-#[derive(Debug, Parser)]
-#[command(name = "aftercare", version, about)]
+#[derive(Debug)]
 pub struct Cli {
     /// Data folder (default: the platform's app-data folder).
-    #[arg(long, env = "AFTERCARE_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// Use this instant as "now" (RFC 3339, e.g. 2026-11-25T20:00:00+01:00).
-    #[arg(long, env = "AFTERCARE_NOW", global = true, value_parser = parse_now)]
     pub now: Option<DateTime<FixedOffset>>,
     /// With --now: the clock starts there and runs (tests of the app's reminder timer).
-    #[arg(long, env = "AFTERCARE_CLOCK_RUNS", hide = true, requires = "now")]
     pub clock_runs: bool,
     /// Open the app on this screen (what a notification opens).
-    #[arg(long, value_enum)]
     pub open: Option<OpenScreen>,
     /// Open the app on the screen of this reminder and mark it opened (a notification click).
-    #[arg(long, hide = true, value_name = "ID")]
     pub open_reminder: Option<String>,
     /// Print the first frame's heading as read back from the webview (`print`), and exit
     /// right after it (`exit`): for the smoke test and the start-up benchmark.
-    #[arg(long, env = "AFTERCARE_FIRST_FRAME", value_enum, hide = true)]
     pub first_frame: Option<crate::ui::FirstFrame>,
-    #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 /// A screen the app can open on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenScreen {
     Today,
     Checkin,
@@ -62,235 +55,164 @@ pub enum OpenScreen {
     Photos,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug)]
 pub enum Command {
     /// Add or list treatment sessions.
-    #[command(subcommand)]
     Session(SessionCommand),
     /// Record (or correct) the check-in of a date.
     Checkin(CheckinArgs),
     /// Show every session's plan, day and adherence.
     Status {
         /// Machine-readable JSON.
-        #[arg(long)]
         json: bool,
     },
     /// List the reminders planned from now on.
     Reminders {
         /// Machine-readable JSON.
-        #[arg(long)]
         json: bool,
     },
     /// Deliver every due reminder not delivered yet, as desktop notifications, and exit.
     Remind {
         /// Then wait up to this many seconds for a click on one of them, which opens the app
         /// on its screen (the store is not held meanwhile).
-        #[arg(long, default_value_t = 0, value_name = "SECONDS")]
         wait_for_click: u64,
     },
     /// Write a backup of everything to a file.
-    Backup {
-        #[arg(long)]
-        out: PathBuf,
-    },
+    Backup { out: PathBuf },
     /// Write a file for the clinic: the PDF report, a CSV table, a FHIR R4 bundle, a
     /// calendar file of the plan, or the full backup.
     Export {
         /// pdf, csv, fhir, ics or backup.
-        #[arg(long, value_parser = parse_format)]
         format: crate::domain::export::Format,
         /// The file to write (replaced if it exists; written completely or not at all).
-        #[arg(long)]
         out: PathBuf,
         /// Only this session (repeat for several; default: every session).
-        #[arg(long = "session", value_name = "ID")]
         sessions: Vec<String>,
         /// Leave the free-text notes out.
-        #[arg(long)]
         no_notes: bool,
         /// Leave the symptoms out.
-        #[arg(long)]
         no_symptoms: bool,
         /// Include this photo in the PDF report and the FHIR bundle (repeat for several).
-        #[arg(long = "photo", value_name = "ID")]
         photos: Vec<String>,
         /// Include every photo of the chosen sessions.
-        #[arg(long, conflicts_with = "photos")]
         all_photos: bool,
     },
     /// Add, list or delete result photos, or close the result-photo prompt.
-    #[command(subcommand)]
     Photo(PhotoCommand),
     /// Replace everything with a backup file (checked first).
     Restore {
         file: PathBuf,
         /// Confirm replacing existing data.
-        #[arg(long)]
         yes: bool,
     },
     /// Rebuild a damaged store from its automatic backup (the damaged one is kept aside).
     Recover,
     /// Tick items of the pre-treatment checklist.
     Checklist {
-        #[arg(long)]
         session: String,
         /// Items done: measured, ordered, ready (comma-separated).
-        #[arg(long, value_parser = parse_items)]
         done: Vec<ChecklistItem>,
     },
     /// Diagnostics for tests and benchmarks.
-    #[command(hide = true, subcommand)]
     Debug(DebugCommand),
 }
 
 // Parsed once per run, so the size of the largest variant does not matter.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Subcommand)]
+#[derive(Debug)]
 pub enum SessionCommand {
     /// Add a session (it may lie in the future).
     Add(SessionAddArgs),
     /// List sessions.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
+    List { json: bool },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug)]
 pub enum PhotoCommand {
     /// Import a JPEG or PNG: it is turned upright, downscaled to at most 2048 px and stored
     /// without location or any other metadata, in the app's private data folder.
     Add {
-        #[arg(long, value_name = "ID")]
         session: String,
         /// The treated area it shows, e.g. left-calf-back.
-        #[arg(long, value_parser = |s: &str| s.parse::<TreatedArea>())]
         area: TreatedArea,
         /// baseline (before treatment) or result (at three months).
-        #[arg(long, value_parser = |s: &str| s.parse::<PhotoKind>())]
         kind: PhotoKind,
         /// The image file.
         file: PathBuf,
     },
     /// List the photos and each session's result-photo prompt.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
+    List { json: bool },
     /// Delete a photo (its entry and its file).
     Delete { id: String },
     /// Say you will not take result photos for a session (the prompt stops); `--undo` reopens it.
-    Dismiss {
-        #[arg(long, value_name = "ID")]
-        session: String,
-        #[arg(long)]
-        undo: bool,
-    },
+    Dismiss { session: String, undo: bool },
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug)]
 pub struct SessionAddArgs {
     /// Session date, YYYY-MM-DD.
-    #[arg(long, value_parser = parse_date)]
     pub date: NaiveDate,
     /// Time the session ended, HH:MM.
-    #[arg(long, value_parser = parse_time)]
     pub end_time: NaiveTime,
     /// IANA time zone of the session (default: the device's zone).
-    #[arg(long, value_parser = parse_zone)]
     pub tz: Option<Tz>,
     /// Days of compression (1–42, default 14).
-    #[arg(long, default_value_t = 14)]
     pub days: u8,
     /// Phases, e.g. 3:continuous,11:daytime (default: all continuous).
-    #[arg(long)]
     pub phases: Option<String>,
     /// Treated areas, e.g. left-calf-back,right-knee.
-    #[arg(long, value_parser = parse_areas, default_value = "")]
     pub areas: std::vec::Vec<TreatedArea>,
-    #[arg(long)]
     pub sclerosant: Option<String>,
-    #[arg(long)]
     pub stocking_class: Option<String>,
-    #[arg(long)]
     pub stocking_length: Option<String>,
-    #[arg(long)]
     pub clinic_name: Option<String>,
-    #[arg(long)]
     pub clinic_phone: Option<String>,
-    #[arg(long)]
     pub clinic_email: Option<String>,
-    #[arg(long, default_value = "")]
     pub note: String,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug)]
 pub struct CheckinArgs {
     /// The date the check-in is for, YYYY-MM-DD.
-    #[arg(long, value_parser = parse_date)]
     pub date: NaiveDate,
     /// Session id (default: the session whose plan holds the date).
-    #[arg(long)]
     pub session: Option<String>,
     /// Today's wear: worn, partial or not-worn.
-    #[arg(long, value_parser = parse_wear)]
     pub day: Option<WearKind>,
     /// Last night's wear: worn, partial or not-worn.
-    #[arg(long, value_parser = parse_wear)]
     pub night: Option<WearKind>,
     /// Minutes the stockings were off (with partial).
-    #[arg(long)]
     pub off_minutes: Option<u16>,
     /// Why they came off (with partial).
-    #[arg(long, value_parser = parse_reason)]
     pub reason: Option<RemovalReason>,
     /// Minutes off last night, when it differs from --off-minutes.
-    #[arg(long)]
     pub night_off_minutes: Option<u16>,
     /// Why they came off last night, when it differs from --reason.
-    #[arg(long, value_parser = parse_reason)]
     pub night_reason: Option<RemovalReason>,
-    #[arg(long)]
     pub walk_minutes: Option<u16>,
     /// A symptom (repeat for several).
-    #[arg(long = "symptom", value_parser = parse_symptom)]
     pub symptoms: Vec<Symptom>,
-    #[arg(long, default_value = "")]
     pub note: String,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug)]
 pub enum DebugCommand {
     /// Record check-ins over and over, printing `ack TAG-N DATE` after each durable save;
     /// each check-in's note is `TAG-N`.
     WriteCheckins {
-        #[arg(long)]
         session: String,
-        #[arg(long)]
         count: u64,
-        #[arg(long, default_value = "w")]
         tag: String,
     },
     /// Fill an empty data folder with YEARS of history (a session every 15 days, every date
     /// checked in, past reminders delivered), the latest session ending four days before now.
-    SeedHistory {
-        #[arg(long)]
-        years: u32,
-    },
+    SeedHistory { years: u32 },
     /// Benchmark: ROUNDS durable check-in saves beside the floor (the same bytes appended to a
     /// file and fsynced); prints `save_median_us=S floor_median_us=F`.
-    BenchSave {
-        #[arg(long, default_value_t = 200)]
-        rounds: u32,
-    },
+    BenchSave { rounds: u32 },
     /// Benchmark: open the store and build Today, in turn with the data folder and OTHER,
     /// ROUNDS times each; prints `open_median_us=A other_median_us=B`.
-    BenchOpen {
-        #[arg(long)]
-        other: PathBuf,
-        #[arg(long, default_value_t = 30)]
-        rounds: u32,
-    },
+    BenchOpen { other: PathBuf, rounds: u32 },
 }
 
 /// The property the command-line fuzz target and its test check: `--now`, `--date`,
@@ -311,13 +233,11 @@ pub fn check_datetime_args(now: &str, date: &str, time: &str, zone: &str) -> boo
         "--tz",
         zone,
     ];
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let cli = match args::parse_args(args.map(std::ffi::OsString::from)) {
+        Ok(args::Parsed::Run(cli)) => *cli,
+        Ok(args::Parsed::Print(_)) => panic!("the arguments asked for help"),
         Err(e) => {
-            assert!(
-                !e.to_string().trim().is_empty(),
-                "a refusal without a message"
-            );
+            assert!(!e.trim().is_empty(), "a refusal without a message");
             return false;
         }
     };
@@ -509,26 +429,16 @@ impl From<StoreError> for Failure {
 
 /// Parses the arguments, printing help or a one-line error; `Err` carries the exit code.
 pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, ExitCode> {
-    match Cli::try_parse_from(args) {
-        Ok(cli) => Ok(cli),
-        Err(e) => match e.kind() {
-            clap::error::ErrorKind::DisplayHelp
-            | clap::error::ErrorKind::DisplayVersion
-            | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-                let _ = e.print();
-                Err(ExitCode::SUCCESS)
-            }
-            _ => {
-                let text = e.to_string();
-                let line = text
-                    .lines()
-                    .next()
-                    .unwrap_or("invalid arguments")
-                    .trim_start_matches("error: ");
-                eprintln!("aftercare: {line}");
-                Err(ExitCode::from(2))
-            }
-        },
+    match args::parse_args(args) {
+        Ok(args::Parsed::Run(cli)) => Ok(*cli),
+        Ok(args::Parsed::Print(text)) => {
+            print!("{text}");
+            Err(ExitCode::SUCCESS)
+        }
+        Err(message) => {
+            eprintln!("aftercare: {message}");
+            Err(ExitCode::from(2))
+        }
     }
 }
 

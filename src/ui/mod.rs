@@ -98,7 +98,7 @@ pub enum AppEvent {
 }
 
 /// What to do once the first frame is on screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FirstFrame {
     /// Print `aftercare-first-frame: <heading>` and keep running.
     Print,
