@@ -432,11 +432,17 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, 
     match args::parse_args(args) {
         Ok(args::Parsed::Run(cli)) => Ok(*cli),
         Ok(args::Parsed::Print(text)) => {
-            print!("{text}");
+            // A closed pipe (`aftercare --help | head -1`) is not an error.
+            let _ = std::io::stdout().write_all(text.as_bytes());
             Err(ExitCode::SUCCESS)
         }
         Err(message) => {
-            eprintln!("aftercare: {message}");
+            // One line, whatever the quoted value held.
+            let line: String = message
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            eprintln!("aftercare: {line}");
             Err(ExitCode::from(2))
         }
     }

@@ -2,9 +2,10 @@
 //! command takes the options it knows. Help is written out here, as ripgrep does, rather than
 //! generated (the parser is a fraction of the size of a generated one).
 //!
-//! Every refusal is one line that names the argument and what was expected. `--data-dir`
-//! and `--now` go anywhere on the line; `AFTERCARE_DATA_DIR`, `AFTERCARE_NOW`,
-//! `AFTERCARE_CLOCK_RUNS` and `AFTERCARE_FIRST_FRAME` stand in for their options.
+//! Every refusal is one line that names the argument and what was expected. Options go
+//! anywhere on the line (`--data-dir` and `--now` may come twice: the last counts);
+//! `AFTERCARE_DATA_DIR`, `AFTERCARE_NOW`, `AFTERCARE_CLOCK_RUNS` and `AFTERCARE_FIRST_FRAME`
+//! stand in for their options.
 
 use super::*;
 use std::ffi::OsString;
@@ -73,10 +74,18 @@ const VALUED: [&str; 39] = [
     "other",
 ];
 
-/// The options of one command line, in order, and its words.
+/// The options of one command line, in order, and its words, as given (paths need not be
+/// text).
 struct Line {
-    options: Vec<(String, String)>,
-    words: Vec<String>,
+    options: Vec<(String, OsString)>,
+    words: Vec<OsString>,
+}
+
+/// `value` as text, or a refusal naming `what` it was given for.
+fn to_text(what: &str, value: OsString) -> Result<String, String> {
+    value
+        .into_string()
+        .map_err(|v| format!("{what}: '{}' is not valid text", v.to_string_lossy()))
 }
 
 impl Line {
@@ -88,25 +97,38 @@ impl Line {
             options: Vec::new(),
             words: Vec::new(),
         };
-        let text = |v: OsString| {
-            v.into_string()
-                .map_err(|v| format!("'{}' is not valid text", v.to_string_lossy()))
-        };
         while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
             match arg {
-                Short('h') => line.options.push(("help".into(), String::new())),
-                Short('V') => line.options.push(("version".into(), String::new())),
+                Short('h') => line.options.push(("help".into(), OsString::new())),
+                Short('V') => line.options.push(("version".into(), OsString::new())),
                 Long(name) if FLAGS.contains(&name) => {
-                    line.options.push((name.to_string(), String::new()))
+                    line.options.push((name.to_string(), OsString::new()))
                 }
                 Long(name) if VALUED.contains(&name) => {
                     let name = name.to_string();
-                    let value = parser
-                        .value()
-                        .map_err(|_| format!("--{name} needs a value"))?;
-                    line.options.push((name, text(value)?));
+                    let needs = || format!("--{name} needs a value");
+                    // `--name=VALUE` as written; a separate value must not be another option,
+                    // or a forgotten value would silently take the next option's place.
+                    let value = match parser.optional_value() {
+                        Some(value) => value,
+                        None => {
+                            let value = parser.value().map_err(|_| needs())?;
+                            let option = value
+                                .to_str()
+                                .and_then(|v| v.strip_prefix("--"))
+                                .map(|v| v.split('=').next().unwrap_or(v));
+                            if option.is_some_and(|o| FLAGS.contains(&o) || VALUED.contains(&o)) {
+                                return Err(format!(
+                                    "{} (write --{name}=VALUE for a value that starts with --)",
+                                    needs()
+                                ));
+                            }
+                            value
+                        }
+                    };
+                    line.options.push((name, value));
                 }
-                Value(word) => line.words.push(text(word)?),
+                Value(word) => line.words.push(word),
                 Long(name) => {
                     return Err(format!("unknown option '--{name}' (see aftercare --help)"))
                 }
@@ -117,7 +139,7 @@ impl Line {
     }
 
     /// Removes and returns every value of `--name`.
-    fn all(&mut self, name: &str) -> Vec<String> {
+    fn all(&mut self, name: &str) -> Vec<OsString> {
         let (taken, kept) = std::mem::take(&mut self.options)
             .into_iter()
             .partition(|(n, _)| n == name);
@@ -126,17 +148,24 @@ impl Line {
     }
 
     /// Removes every `--name` and returns the last one's value.
-    fn last(&mut self, name: &str) -> Option<String> {
+    fn last(&mut self, name: &str) -> Option<OsString> {
         self.all(name).pop()
     }
 
     /// Removes and returns the value of `--name`, which may be given once.
-    fn one(&mut self, name: &str) -> Result<Option<String>, String> {
+    fn one(&mut self, name: &str) -> Result<Option<OsString>, String> {
         let mut values = self.all(name);
         if values.len() > 1 {
             return Err(format!("--{name} is given more than once"));
         }
         Ok(values.pop())
+    }
+
+    /// The text of `--name`, which may be given once.
+    fn text(&mut self, name: &str) -> Result<Option<String>, String> {
+        self.one(name)?
+            .map(|v| to_text(&format!("--{name}"), v))
+            .transpose()
     }
 
     /// Whether the flag `--name` is given (and removes it).
@@ -148,7 +177,7 @@ impl Line {
     fn parsed<T>(
         &mut self,
         name: &str,
-        parse: impl Fn(&str) -> Result<T, String>,
+        parse: impl Fn(&OsString) -> Result<T, String>,
     ) -> Result<Option<T>, String> {
         self.one(name)?
             .map(|v| parse(&v).map_err(|e| format!("invalid value for --{name}: {e}")))
@@ -160,7 +189,7 @@ impl Line {
         &mut self,
         name: &str,
         command: &str,
-        parse: impl Fn(&str) -> Result<T, String>,
+        parse: impl Fn(&OsString) -> Result<T, String>,
     ) -> Result<T, String> {
         self.parsed(name, parse)?.ok_or_else(|| {
             format!("'aftercare {command}' needs --{name} (see aftercare {command} --help)")
@@ -171,7 +200,7 @@ impl Line {
     fn each<T>(
         &mut self,
         name: &str,
-        parse: impl Fn(&str) -> Result<T, String>,
+        parse: impl Fn(&OsString) -> Result<T, String>,
     ) -> Result<Vec<T>, String> {
         self.all(name)
             .iter()
@@ -180,13 +209,19 @@ impl Line {
     }
 
     /// The next word, which `command` needs as its `what`.
-    fn word(&mut self, command: &str, what: &str) -> Result<String, String> {
+    fn word(&mut self, command: &str, what: &str) -> Result<OsString, String> {
         if self.words.is_empty() {
             return Err(format!(
                 "'aftercare {command}' needs {what} (see aftercare {command} --help)"
             ));
         }
         Ok(self.words.remove(0))
+    }
+
+    /// The next word as text.
+    fn text_word(&mut self, command: &str, what: &str) -> Result<String, String> {
+        let word = self.word(command, what)?;
+        to_text(what, word)
     }
 
     /// Refuses what `command` did not take.
@@ -203,10 +238,21 @@ impl Line {
         }
         if let Some(word) = self.words.first() {
             return Err(format!(
-                "'{name}' takes no argument '{word}' (see {name} --help)"
+                "'{name}' takes no argument '{}' (see {name} --help)",
+                word.to_string_lossy()
             ));
         }
         Ok(())
+    }
+}
+
+/// A value read as text by `parse`.
+fn as_text<T>(
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> impl Fn(&OsString) -> Result<T, String> {
+    move |v| match v.to_str() {
+        Some(s) => parse(s),
+        None => Err(format!("'{}' is not valid text", v.to_string_lossy())),
     }
 }
 
@@ -221,8 +267,12 @@ fn text(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
-fn path(s: &str) -> Result<PathBuf, String> {
-    Ok(PathBuf::from(s))
+/// A file or folder: any name the system allows, but not an empty one.
+fn path(v: &OsString) -> Result<PathBuf, String> {
+    if v.is_empty() {
+        return Err("a path cannot be empty".into());
+    }
+    Ok(PathBuf::from(v))
 }
 
 fn open_screen(s: &str) -> Result<OpenScreen, String> {
@@ -255,8 +305,13 @@ fn items(s: &str) -> Result<Vec<ChecklistItem>, String> {
 }
 
 /// An environment variable, when set and not empty.
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
+fn env_os(name: &str) -> Option<OsString> {
+    std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+/// An environment variable's text, when set and not empty; a refusal when it is not text.
+fn env(name: &str) -> Result<Option<String>, String> {
+    env_os(name).map(|v| to_text(name, v)).transpose()
 }
 
 /// Reads the command line (the program's name first).
@@ -268,44 +323,71 @@ pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, St
             env!("CARGO_PKG_VERSION")
         )));
     }
+    let words: Vec<String> = line
+        .words
+        .iter()
+        .take(3)
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     if line.flag("help") {
-        let words: Vec<&str> = line.words.iter().take(2).map(String::as_str).collect();
         return Ok(Parsed::Print(help(&words).to_string()));
+    }
+    if let ["help", rest @ ..] = words.as_slice() {
+        return Ok(Parsed::Print(help(rest).to_string()));
     }
     // The options that go anywhere: the last one given counts (a script may set them before
     // the command and a caller add them after it).
-    let data_dir = line
-        .last("data-dir")
-        .map(PathBuf::from)
-        .or_else(|| env("AFTERCARE_DATA_DIR").map(PathBuf::from));
-    let now = match line
-        .last("now")
-        .map(|v| parse_now(&v).map_err(|e| format!("invalid value for --now: {e}")))
-        .transpose()?
-    {
-        Some(now) => Some(now),
-        None => env("AFTERCARE_NOW")
+    let data_dir = match line.last("data-dir") {
+        Some(dir) => Some(path(&dir).map_err(|e| format!("invalid value for --data-dir: {e}"))?),
+        None => env_os("AFTERCARE_DATA_DIR").map(PathBuf::from),
+    };
+    let now = match line.last("now") {
+        Some(now) => {
+            Some(as_text(parse_now)(&now).map_err(|e| format!("invalid value for --now: {e}"))?)
+        }
+        None => env("AFTERCARE_NOW")?
             .map(|v| parse_now(&v).map_err(|e| format!("invalid AFTERCARE_NOW: {e}")))
             .transpose()?,
     };
     let clock_runs = line.flag("clock-runs")
-        || env("AFTERCARE_CLOCK_RUNS").is_some_and(|v| {
-            !matches!(
-                v.to_ascii_lowercase().as_str(),
-                "0" | "false" | "no" | "off"
-            )
-        });
+        || match env("AFTERCARE_CLOCK_RUNS")?.map(|v| v.to_ascii_lowercase()) {
+            None => false,
+            Some(v) if matches!(v.as_str(), "1" | "true" | "yes" | "on") => true,
+            Some(v) if matches!(v.as_str(), "0" | "false" | "no" | "off") => false,
+            Some(v) => {
+                return Err(format!(
+                    "AFTERCARE_CLOCK_RUNS: '{v}' is neither true nor false"
+                ))
+            }
+        };
     if clock_runs && now.is_none() {
-        return Err("--clock-runs needs --now".into());
+        return Err("--clock-runs (or AFTERCARE_CLOCK_RUNS) needs --now (or AFTERCARE_NOW)".into());
     }
-    let first_frame = match line.parsed("first-frame", first_frame)? {
+    // What the app opens on: only without a command.
+    let first_frame_given = line.parsed("first-frame", as_text(first_frame))?;
+    let open = line.parsed("open", as_text(open_screen))?;
+    let open_reminder = line.text("open-reminder")?;
+    if !line.words.is_empty() {
+        if let Some(option) = [
+            ("--open", open.is_some()),
+            ("--open-reminder", open_reminder.is_some()),
+            ("--first-frame", first_frame_given.is_some()),
+        ]
+        .iter()
+        .find_map(|(name, given)| given.then_some(*name))
+        {
+            return Err(format!(
+                "{option} is for opening the app, not for a command"
+            ));
+        }
+    }
+    let first_frame = match first_frame_given {
         Some(f) => Some(f),
-        None => env("AFTERCARE_FIRST_FRAME")
+        None => env("AFTERCARE_FIRST_FRAME")?
             .map(|v| first_frame(&v).map_err(|e| format!("invalid AFTERCARE_FIRST_FRAME: {e}")))
             .transpose()?,
     };
-    let open = line.parsed("open", open_screen)?;
-    let open_reminder = line.one("open-reminder")?;
     let command = if line.words.is_empty() {
         line.done("")?;
         None
@@ -329,10 +411,10 @@ fn command(line: &mut Line) -> Result<Command, String> {
         options: std::mem::take(&mut line.options),
         words: std::mem::take(&mut line.words),
     };
-    let name = l.words.remove(0);
+    let name = l.text_word("", "a command")?;
     let command = match name.as_str() {
         "session" => {
-            let sub = l.word("session", "add or list")?;
+            let sub = l.text_word("session", "add or list")?;
             match sub.as_str() {
                 "add" => Command::Session(SessionCommand::Add(session_add(&mut l)?)),
                 "list" => Command::Session(SessionCommand::List {
@@ -349,18 +431,18 @@ fn command(line: &mut Line) -> Result<Command, String> {
             json: l.flag("json"),
         },
         "remind" => Command::Remind {
-            wait_for_click: l.parsed("wait-for-click", number)?.unwrap_or(0),
+            wait_for_click: l.parsed("wait-for-click", as_text(number))?.unwrap_or(0),
         },
         "backup" => Command::Backup {
             out: l.required("out", "backup", path)?,
         },
         "export" => {
-            let format = l.required("format", "export", parse_format)?;
+            let format = l.required("format", "export", as_text(parse_format))?;
             let out = l.required("out", "export", path)?;
-            let sessions = l.each("session", text)?;
+            let sessions = l.each("session", as_text(text))?;
             let no_notes = l.flag("no-notes");
             let no_symptoms = l.flag("no-symptoms");
-            let photos = l.each("photo", text)?;
+            let photos = l.each("photo", as_text(text))?;
             let all_photos = l.flag("all-photos");
             if all_photos && !photos.is_empty() {
                 return Err("--all-photos and --photo cannot be used together".into());
@@ -376,56 +458,62 @@ fn command(line: &mut Line) -> Result<Command, String> {
             }
         }
         "photo" => {
-            let sub = l.word("photo", "add, list, delete or dismiss")?;
+            let sub = l.text_word("photo", "add, list, delete or dismiss")?;
             let here = format!("photo {sub}");
             Command::Photo(match sub.as_str() {
                 "add" => PhotoCommand::Add {
-                    session: l.required("session", &here, text)?,
-                    area: l.required("area", &here, |s| s.parse::<TreatedArea>())?,
-                    kind: l.required("kind", &here, |s| s.parse::<PhotoKind>())?,
-                    file: PathBuf::from(l.word(&here, "the image file")?),
+                    session: l.required("session", &here, as_text(text))?,
+                    area: l.required("area", &here, as_text(|s| s.parse::<TreatedArea>()))?,
+                    kind: l.required("kind", &here, as_text(|s| s.parse::<PhotoKind>()))?,
+                    file: path(&l.word(&here, "the image file")?)
+                        .map_err(|e| format!("the image file: {e}"))?,
                 },
                 "list" => PhotoCommand::List {
                     json: l.flag("json"),
                 },
                 "delete" => PhotoCommand::Delete {
-                    id: l.word(&here, "the photo's id")?,
+                    id: l.text_word(&here, "the photo's id")?,
                 },
                 "dismiss" => PhotoCommand::Dismiss {
-                    session: l.required("session", &here, text)?,
+                    session: l.required("session", &here, as_text(text))?,
                     undo: l.flag("undo"),
                 },
                 other => return Err(unknown("photo", other, "add, list, delete or dismiss")),
             })
         }
         "restore" => Command::Restore {
-            file: PathBuf::from(l.word("restore", "the backup file")?),
+            file: path(&l.word("restore", "the backup file")?)
+                .map_err(|e| format!("the backup file: {e}"))?,
             yes: l.flag("yes"),
         },
         "recover" => Command::Recover,
         "checklist" => {
-            let session = l.required("session", "checklist", text)?;
-            let done = l.each("done", items)?.into_iter().flatten().collect();
+            let session = l.required("session", "checklist", as_text(text))?;
+            let done = l
+                .each("done", as_text(items))?
+                .into_iter()
+                .flatten()
+                .collect();
             Command::Checklist { session, done }
         }
         "debug" => {
-            let sub = l.word("debug", "a diagnostic")?;
+            let sub = l.text_word("debug", "a diagnostic")?;
             let here = format!("debug {sub}");
             Command::Debug(match sub.as_str() {
                 "write-checkins" => DebugCommand::WriteCheckins {
-                    session: l.required("session", &here, text)?,
-                    count: l.required("count", &here, number)?,
-                    tag: l.one("tag")?.unwrap_or_else(|| "w".into()),
+                    session: l.required("session", &here, as_text(text))?,
+                    count: l.required("count", &here, as_text(number))?,
+                    tag: l.text("tag")?.unwrap_or_else(|| "w".into()),
                 },
                 "seed-history" => DebugCommand::SeedHistory {
-                    years: l.required("years", &here, number)?,
+                    years: l.required("years", &here, as_text(number))?,
                 },
                 "bench-save" => DebugCommand::BenchSave {
-                    rounds: l.parsed("rounds", number)?.unwrap_or(200),
+                    rounds: l.parsed("rounds", as_text(number))?.unwrap_or(200),
                 },
                 "bench-open" => DebugCommand::BenchOpen {
                     other: l.required("other", &here, path)?,
-                    rounds: l.parsed("rounds", number)?.unwrap_or(30),
+                    rounds: l.parsed("rounds", as_text(number))?.unwrap_or(30),
                 },
                 other => {
                     return Err(unknown(
@@ -450,35 +538,35 @@ fn unknown(command: &str, word: &str, expected: &str) -> String {
 fn session_add(l: &mut Line) -> Result<SessionAddArgs, String> {
     let here = "session add";
     Ok(SessionAddArgs {
-        date: l.required("date", here, parse_date)?,
-        end_time: l.required("end-time", here, parse_time)?,
-        tz: l.parsed("tz", parse_zone)?,
-        days: l.parsed("days", number)?.unwrap_or(14),
-        phases: l.one("phases")?,
-        areas: l.parsed("areas", parse_areas)?.unwrap_or_default(),
-        sclerosant: l.one("sclerosant")?,
-        stocking_class: l.one("stocking-class")?,
-        stocking_length: l.one("stocking-length")?,
-        clinic_name: l.one("clinic-name")?,
-        clinic_phone: l.one("clinic-phone")?,
-        clinic_email: l.one("clinic-email")?,
-        note: l.one("note")?.unwrap_or_default(),
+        date: l.required("date", here, as_text(parse_date))?,
+        end_time: l.required("end-time", here, as_text(parse_time))?,
+        tz: l.parsed("tz", as_text(parse_zone))?,
+        days: l.parsed("days", as_text(number))?.unwrap_or(14),
+        phases: l.text("phases")?,
+        areas: l.parsed("areas", as_text(parse_areas))?.unwrap_or_default(),
+        sclerosant: l.text("sclerosant")?,
+        stocking_class: l.text("stocking-class")?,
+        stocking_length: l.text("stocking-length")?,
+        clinic_name: l.text("clinic-name")?,
+        clinic_phone: l.text("clinic-phone")?,
+        clinic_email: l.text("clinic-email")?,
+        note: l.text("note")?.unwrap_or_default(),
     })
 }
 
 fn checkin(l: &mut Line) -> Result<CheckinArgs, String> {
     Ok(CheckinArgs {
-        date: l.required("date", "checkin", parse_date)?,
-        session: l.one("session")?,
-        day: l.parsed("day", parse_wear)?,
-        night: l.parsed("night", parse_wear)?,
-        off_minutes: l.parsed("off-minutes", number)?,
-        reason: l.parsed("reason", parse_reason)?,
-        night_off_minutes: l.parsed("night-off-minutes", number)?,
-        night_reason: l.parsed("night-reason", parse_reason)?,
-        walk_minutes: l.parsed("walk-minutes", number)?,
-        symptoms: l.each("symptom", parse_symptom)?,
-        note: l.one("note")?.unwrap_or_default(),
+        date: l.required("date", "checkin", as_text(parse_date))?,
+        session: l.text("session")?,
+        day: l.parsed("day", as_text(parse_wear))?,
+        night: l.parsed("night", as_text(parse_wear))?,
+        off_minutes: l.parsed("off-minutes", as_text(number))?,
+        reason: l.parsed("reason", as_text(parse_reason))?,
+        night_off_minutes: l.parsed("night-off-minutes", as_text(number))?,
+        night_reason: l.parsed("night-reason", as_text(parse_reason))?,
+        walk_minutes: l.parsed("walk-minutes", as_text(number))?,
+        symptoms: l.each("symptom", as_text(parse_symptom))?,
+        note: l.text("note")?.unwrap_or_default(),
     })
 }
 
@@ -493,6 +581,9 @@ fn help(words: &[&str]) -> &'static str {
         ["remind", ..] => HELP_REMIND,
         ["restore", ..] => HELP_RESTORE,
         ["checklist", ..] => HELP_CHECKLIST,
+        ["backup", ..] => HELP_BACKUP,
+        ["status", ..] | ["reminders", ..] => HELP_STATUS,
+        ["recover", ..] => HELP_RECOVER,
         _ => HELP,
     }
 }
@@ -502,7 +593,9 @@ Aftercare: your plan for the weeks after vein treatment.
 
 Usage: aftercare [OPTIONS] [COMMAND]
 
-Without a command, the app opens.
+Without a command, the app opens; --open SCREEN opens it on today, checkin, plan, settings,
+share or photos. session list, status, reminders and photo list take --json for
+machine-readable output.
 
 Commands:
   session add|list   Add or list treatment sessions
@@ -510,19 +603,18 @@ Commands:
   status             Show every session's plan, day and adherence
   reminders          List the reminders planned from now on
   remind             Deliver every due reminder not delivered yet, as desktop notifications
-  backup             Write a backup of everything to a file
+  backup --out FILE  Write a backup of everything to a file
   export             Write a file for the clinic: PDF report, CSV, FHIR R4, calendar or backup
   photo              Add, list or delete result photos, or close the result-photo prompt
   restore            Replace everything with a backup file (checked first)
   recover            Rebuild a damaged store from its automatic backup
   checklist          Tick items of the pre-treatment checklist
+  help [COMMAND]     Print this help, or a command's
 
-Options (anywhere on the line):
+Options (anywhere on the line, before or after the command):
   --data-dir DIR     Data folder (default: the platform's app-data folder) [env: AFTERCARE_DATA_DIR]
   --now INSTANT      Use this instant as \"now\" (RFC 3339, e.g. 2026-11-25T20:00:00+01:00)
                      [env: AFTERCARE_NOW]
-  --open SCREEN      Open the app on this screen: today, checkin, plan, settings, share, photos
-  --json             With session list, status, reminders, photo list: machine-readable JSON
   -h, --help         Print help (aftercare COMMAND --help for a command's options)
   -V, --version      Print version
 ";
@@ -627,10 +719,36 @@ Options:
   --yes   Confirm replacing existing data
 ";
 
+const HELP_BACKUP: &str = "\
+Write a backup of everything to a file (restore it with aftercare restore).
+
+Usage: aftercare backup --out FILE
+
+Options:
+  --out FILE   The file to write (replaced if it exists; written completely or not at all)
+";
+
+const HELP_STATUS: &str = "\
+aftercare status: every session's plan, day and adherence.
+aftercare reminders: the reminders planned from now on.
+
+Usage: aftercare status [--json]
+       aftercare reminders [--json]
+
+Options:
+  --json   Machine-readable JSON
+";
+
+const HELP_RECOVER: &str = "\
+Rebuild a damaged store from its automatic backup (the damaged one is kept aside).
+
+Usage: aftercare recover
+";
+
 const HELP_CHECKLIST: &str = "\
 Tick items of the pre-treatment checklist.
 
-Usage: aftercare checklist --session ID --done ITEMS
+Usage: aftercare checklist --session ID [--done ITEMS]
 
 Options:
   --session ID   The session
@@ -702,6 +820,44 @@ mod tests {
     }
 
     #[test]
+    fn values_may_follow_an_equals_sign_or_start_with_a_dash() {
+        let Command::Checkin(c) = command("checkin --date=2026-11-01 --note=-5 --walk-minutes 5")
+        else {
+            panic!("not checkin");
+        };
+        assert_eq!((c.note.as_str(), c.walk_minutes), ("-5", Some(5)));
+        let Command::Checkin(c) = command("checkin --date 2026-11-01 --note --") else {
+            panic!("not checkin");
+        };
+        assert_eq!(c.note, "--");
+        // After `--`, every argument is a word.
+        assert!(refused("status -- --json").contains("takes no argument '--json'"));
+    }
+
+    /// Paths are taken as the system gives them, text or not.
+    #[cfg(unix)]
+    #[test]
+    fn a_path_need_not_be_text() {
+        use std::os::unix::ffi::OsStringExt;
+        let odd = OsString::from_vec(b"/tmp/caf\xe9".to_vec());
+        let args = ["aftercare", "--data-dir"]
+            .map(OsString::from)
+            .into_iter()
+            .chain([odd.clone(), "status".into()]);
+        let Ok(Parsed::Run(cli)) = parse_args(args) else {
+            panic!("refused");
+        };
+        assert_eq!(cli.data_dir, Some(PathBuf::from(odd.clone())));
+        let args = ["aftercare", "checkin", "--date", "2026-11-01", "--note"]
+            .map(OsString::from)
+            .into_iter()
+            .chain([odd]);
+        assert!(
+            matches!(parse_args(args), Err(e) if e.contains("--note") && e.contains("not valid text"))
+        );
+    }
+
+    #[test]
     fn help_is_printed_for_the_command_asked_about() {
         for (line, says) in [
             ("--help", "Commands:"),
@@ -710,6 +866,9 @@ mod tests {
             ("session add -h", "--stocking-class"),
             ("export --help", "--all-photos"),
             ("--version", "aftercare "),
+            ("help export", "--all-photos"),
+            ("backup --help", "--out FILE"),
+            ("status -h", "--json"),
         ] {
             let Ok(Parsed::Print(text)) = parse(line) else {
                 panic!("{line}: no help");
@@ -742,10 +901,17 @@ mod tests {
             ),
             ("restore", "needs the backup file"),
             ("remind --wait-for-click soon", "not a whole number"),
-            ("--clock-runs status", "--clock-runs needs --now"),
+            ("--clock-runs status", "needs --now"),
             ("--open garden", "unknown screen 'garden'"),
             ("status --json=yes", "json"),
             ("-x", "unknown option '-x'"),
+            // A forgotten value does not take the next option as its value.
+            ("backup --out --yes", "--out needs a value"),
+            ("checkin --note --date 2026-11-01", "--note needs a value"),
+            ("backup --out=", "a path cannot be empty"),
+            ("--data-dir= status", "a path cannot be empty"),
+            ("checklist --session s --done measured,folded", "folded"),
+            ("status --open today", "for opening the app"),
         ] {
             let e = refused(line);
             assert!(e.contains(says), "{line}: {e}");
