@@ -962,8 +962,8 @@ fn every_bit_flip_of_a_backup_is_refused_or_harmless() {
     );
 }
 
-/// A session whose clinic name and notes are Japanese, Chinese and Korean.
-fn cjk_fixture(dir: &Path) {
+/// A session of 10 November 2026 with this clinic name and note.
+fn session_named(dir: &Path, clinic: &str, note: &str) {
     ok(
         dir,
         TZ,
@@ -978,11 +978,16 @@ fn cjk_fixture(dir: &Path) {
             "--tz",
             TZ,
             "--clinic-name",
-            "압박 스타킹 클리닉",
+            clinic,
             "--note",
-            "足がむくむ",
+            note,
         ],
     );
+}
+
+/// A session whose clinic name and notes are Japanese, Chinese and Korean.
+fn cjk_fixture(dir: &Path) {
+    session_named(dir, "압박 스타킹 클리닉", "足がむくむ");
     ok(
         dir,
         TZ,
@@ -1121,25 +1126,7 @@ fn fallback_fonts_of_both_outline_kinds_embed_and_render_in_another_reader() {
         );
     }
     let dir = tempfile::tempdir().unwrap();
-    ok(
-        dir.path(),
-        TZ,
-        "2026-11-10T15:00:00+01:00",
-        &[
-            "session",
-            "add",
-            "--date",
-            "2026-11-10",
-            "--end-time",
-            "14:30",
-            "--tz",
-            TZ,
-            "--clinic-name",
-            "Klinika Żylna Łódź",
-            "--note",
-            "Ωμέγα; 弹力袜",
-        ],
-    );
+    session_named(dir.path(), "Klinika Żylna Łódź", "Ωμέγα; 弹力袜");
     let (bytes, stderr) = export_pdf_with_fonts(dir.path(), Some(&format!("{NIMBUS_CFF}:{droid}")));
     assert!(!stderr.contains("warning"), "{stderr}");
     let text = pdf_text(&bytes);
