@@ -402,14 +402,17 @@ impl Layout<'_> {
     }
 
     /// "Label: value" with the value wrapped beside the label column.
+    /// Kept on one page when it fits on one; a longer value goes on over the next pages.
     fn field(&mut self, label: &str, value: &str) {
         let col = MARGIN + 110.0;
+        let height = TEXT * 1.35;
         let lines = self.m.wrap(value, TEXT, false, PAGE_W - MARGIN - col);
-        self.room(TEXT * 1.35 * lines.len() as f32);
+        self.room(height * lines.len() as f32);
         self.text(MARGIN, TEXT, true, label);
         for line in lines {
+            self.room(height);
             self.text(col, TEXT, false, &line);
-            self.y += TEXT * 1.35;
+            self.y += height;
         }
     }
 }
@@ -1439,6 +1442,31 @@ mod tests {
         assert_eq!(plain.width("\u{200B}", 10.0, false), 0.0);
         let mixed = m.width("a足", 10.0, false);
         assert!((mixed - (m.width("a", 10.0, false) + cjk)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_field_longer_than_a_page_goes_on_over_the_next_pages() {
+        let long = "Clínica Vena Sana ".repeat(1500);
+        let (report, locale) = report_with("ok", &long);
+        let pages = layout(&report, &locale, &[]).unwrap();
+        assert!(pages.len() > 2, "{} pages", pages.len());
+        for (n, page) in pages.iter().enumerate() {
+            for op in page {
+                if let Op::Text { y, .. } = op {
+                    assert!(*y <= PAGE_H - 28.0, "page {n}: text at {y}");
+                }
+            }
+        }
+        // Every word of the value is on some page.
+        let words: usize = pages
+            .iter()
+            .flatten()
+            .map(|op| match op {
+                Op::Text { text, .. } => text.matches("Vena").count(),
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(words, 1500);
     }
 
     #[test]
