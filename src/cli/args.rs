@@ -392,7 +392,7 @@ pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, St
         line.done("")?;
         None
     } else {
-        Some(command(&mut line)?)
+        Some(command(line)?)
     };
     Ok(Parsed::Run(Box::new(Cli {
         data_dir,
@@ -406,11 +406,7 @@ pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, St
 }
 
 /// The command the words name, with its options.
-fn command(line: &mut Line) -> Result<Command, String> {
-    let mut l = Line {
-        options: std::mem::take(&mut line.options),
-        words: std::mem::take(&mut line.words),
-    };
+fn command(mut l: Line) -> Result<Command, String> {
     let name = l.text_word("", "a command")?;
     let command = match name.as_str() {
         "session" => {

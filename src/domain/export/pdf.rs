@@ -201,15 +201,20 @@ const BOX_EM: f32 = 0.6;
 
 /// Measures text in Helvetica and the fallback fonts, and splits it into runs by font.
 struct Measure<'a> {
+    /// The usable faces, in order.
     fallbacks: Vec<FontFace<'a>>,
+    /// The font each of `fallbacks` was read from (its bytes are what gets subset).
+    sources: Vec<&'a FallbackFont>,
 }
 
 impl<'a> Measure<'a> {
     /// Helvetica, then the usable faces of `fallbacks` in order.
     fn new(fallbacks: &'a [FallbackFont]) -> Self {
-        Measure {
-            fallbacks: fallbacks.iter().filter_map(FallbackFont::font).collect(),
-        }
+        let (sources, fallbacks) = fallbacks
+            .iter()
+            .filter_map(|f| Some((f, f.font()?)))
+            .unzip();
+        Measure { fallbacks, sources }
     }
 
     fn has(&self, face: Face, c: char) -> bool {
@@ -1126,16 +1131,16 @@ pub fn write(
     // Each fallback face that set a glyph, subset. A face that cannot be subset is left out
     // and the report set again without it: its characters go to the next face that has them,
     // or print as boxes and are named.
-    let usable: Vec<&FallbackFont> = fallbacks.iter().filter(|f| f.font().is_some()).collect();
     let mut programs = Vec::new();
     for (i, used) in painter.used.iter().enumerate() {
         if used.chars.is_empty() {
             continue;
         }
-        match embeddable(usable[i], &m.fallbacks[i], &used.remapper) {
+        match embeddable(m.sources[i], &m.fallbacks[i], &used.remapper) {
             Some(program) => programs.push((i, program)),
             None => {
-                let rest: Vec<FallbackFont> = usable
+                let rest: Vec<FallbackFont> = m
+                    .sources
                     .iter()
                     .enumerate()
                     .filter(|(k, _)| *k != i)
