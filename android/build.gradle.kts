@@ -26,6 +26,5 @@ android {
     }
 }
 
-dependencies {
-    implementation("androidx.core:core-ktx:1.12.0")
-}
+// Framework APIs only, so no dependencies: no androidx (android/README.md says why). The JVM
+// tests under src/test run with Maven and Robolectric (pom.xml, scripts/test-android).

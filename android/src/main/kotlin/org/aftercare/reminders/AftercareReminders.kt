@@ -7,9 +7,6 @@ import android.content.pm.PackageManager
 import android.net.Uri
 import android.os.Build
 import android.provider.Settings
-import androidx.core.app.ActivityCompat
-import androidx.core.app.NotificationManagerCompat
-import androidx.core.content.ContextCompat
 import java.io.File
 
 /**
@@ -26,10 +23,13 @@ class AftercareReminders(private val activity: Activity) {
         "error: ${e.message}"
     }
 
-    /** "allowed=true exact=false": whether notifications are on and alarms exact. */
+    /**
+     * "allowed=true exact=false": whether a posted reminder can be seen (permission, app
+     * notifications and the reminder channel: [ReminderPlan.notificationsAllowed]) and whether
+     * alarms are exact.
+     */
     fun status(): String = try {
-        val allowed = NotificationManagerCompat.from(context).areNotificationsEnabled()
-        "allowed=$allowed exact=${ReminderPlan.canExact(context)}"
+        "allowed=${ReminderPlan.notificationsAllowed(context)} exact=${ReminderPlan.canExact(context)}"
     } catch (e: Throwable) {
         "error: ${e.message}"
     }
@@ -37,16 +37,14 @@ class AftercareReminders(private val activity: Activity) {
     /** Asks for the notification permission (Android 13+); "asked" or "granted". */
     fun requestPermission(): String = try {
         if (Build.VERSION.SDK_INT >= 33 &&
-            ContextCompat.checkSelfPermission(activity, Manifest.permission.POST_NOTIFICATIONS) !=
+            activity.checkSelfPermission(Manifest.permission.POST_NOTIFICATIONS) !=
             PackageManager.PERMISSION_GRANTED
         ) {
             activity.runOnUiThread {
-                ActivityCompat.requestPermissions(
-                    activity, arrayOf(Manifest.permission.POST_NOTIFICATIONS), 7301,
-                )
+                activity.requestPermissions(arrayOf(Manifest.permission.POST_NOTIFICATIONS), 7301)
             }
             "asked"
-        } else if (!NotificationManagerCompat.from(context).areNotificationsEnabled()) {
+        } else if (!ReminderPlan.notificationsAllowed(context)) {
             // Refused before: only the system settings can turn them on again.
             activity.runOnUiThread {
                 activity.startActivity(

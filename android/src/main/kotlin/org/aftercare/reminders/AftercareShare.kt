@@ -4,7 +4,6 @@ import android.app.Activity
 import android.content.ClipData
 import android.content.Intent
 import android.util.Log
-import androidx.core.content.FileProvider
 import java.io.File
 
 /**
@@ -22,9 +21,7 @@ class AftercareShare(private val activity: Activity) {
         if (!file.isFile) {
             "error: the file to share is missing"
         } else {
-            val uri = FileProvider.getUriForFile(
-                activity, AftercareFileProvider.authority(activity), file,
-            )
+            val uri = AftercareFileProvider.uriFor(activity, file)
             val send = Intent(Intent.ACTION_SEND).apply {
                 type = mime
                 putExtra(Intent.EXTRA_STREAM, uri)

@@ -10,7 +10,6 @@ import android.net.Uri
 import android.os.Build
 import android.os.Bundle
 import android.provider.MediaStore
-import androidx.core.content.FileProvider
 import java.io.File
 import java.io.FileOutputStream
 import java.io.IOException
@@ -123,7 +122,7 @@ class CaptureActivity : Activity() {
     private fun openCamera() {
         val file = out ?: return answer("error: no place for the photo")
         file.parentFile?.mkdirs()
-        val uri = FileProvider.getUriForFile(this, AftercareFileProvider.authority(this), file)
+        val uri = AftercareFileProvider.uriFor(this, file)
         val intent = Intent(MediaStore.ACTION_IMAGE_CAPTURE).apply {
             putExtra(MediaStore.EXTRA_OUTPUT, uri)
             // The ClipData carries the write grant to the camera app.

@@ -1,15 +1,17 @@
 package org.aftercare.reminders
 
+import android.Manifest
 import android.app.AlarmManager
+import android.app.Notification
 import android.app.NotificationChannel
 import android.app.NotificationManager
 import android.app.PendingIntent
 import android.content.Context
 import android.content.Intent
+import android.content.pm.PackageManager
 import android.net.Uri
 import android.os.Build
-import androidx.core.app.NotificationCompat
-import androidx.core.app.NotificationManagerCompat
+import org.json.JSONException
 import org.json.JSONObject
 import java.io.File
 
@@ -33,8 +35,11 @@ object ReminderPlan {
     private const val PREFS = "aftercare-reminders"
     private const val ARMED = "armed"
 
+    /** Every reminder is posted under its own tag (its id) with this number. */
+    const val NOTIFICATION_ID = 1
+
     /** Android keeps at most 500 alarms per app; the plan's nearest ones are plenty. */
-    private const val MAX_ALARMS = 200
+    const val MAX_ALARMS = 200
 
     private data class Item(val id: String, val atMillis: Long, val title: String, val body: String)
 
@@ -52,22 +57,35 @@ object ReminderPlan {
      * Cancels the alarms of reminders no longer planned and (re)arms every planned reminder
      * still in the future: exact when allowed, else inexact but allowed while idle (Doze).
      */
-    fun arm(context: Context, file: File): String {
+    fun arm(context: Context, file: File, now: Long = System.currentTimeMillis()): String {
         if (!file.exists()) return "no plan"
-        val plan = JSONObject(file.readText())
+        val plan = try {
+            JSONObject(file.readText())
+        } catch (e: JSONException) {
+            return "error: the reminder plan is not readable (${e.message})"
+        }
+        if (plan.optInt("version", 0) != 1) {
+            return "error: reminder plan version ${plan.opt("version")} is not known"
+        }
         val channel = plan.optJSONObject("channel")
         ensureChannel(
             context,
-            channel?.optString("name") ?: "Reminders",
+            channel?.optString("name")?.ifEmpty { null } ?: "Reminders",
             channel?.optString("description") ?: "",
         )
-        val now = System.currentTimeMillis()
         val list = plan.optJSONArray("reminders")
         val items = ArrayList<Item>()
+        var skipped = 0
         if (list != null) {
             for (i in 0 until list.length()) {
-                val o = list.getJSONObject(i)
-                val item = Item(o.getString("id"), o.getLong("at_ms"), o.getString("title"), o.getString("body"))
+                // One unreadable entry costs that reminder only, never the rest of the plan.
+                val item = try {
+                    val o = list.getJSONObject(i)
+                    Item(o.getString("id"), o.getLong("at_ms"), o.getString("title"), o.getString("body"))
+                } catch (e: JSONException) {
+                    skipped++
+                    continue
+                }
                 if (item.atMillis > now) items.add(item)
             }
         }
@@ -107,8 +125,10 @@ object ReminderPlan {
             }
             am.setAndAllowWhileIdle(AlarmManager.RTC_WAKEUP, item.atMillis, pending)
         }
-        prefs.edit().putStringSet(ARMED, ids).apply()
-        return "armed=${armed.size} exact=$exact"
+        // commit, not apply: the receiver that re-arms may be ended as soon as this returns.
+        prefs.edit().putStringSet(ARMED, ids).commit()
+        val summary = "armed=${armed.size} exact=$exact"
+        return if (skipped > 0) "$summary skipped=$skipped" else summary
     }
 
     /** One alarm per reminder: the data URI makes each PendingIntent distinct. */
@@ -127,41 +147,75 @@ object ReminderPlan {
     }
 
     /**
-     * Posts a reminder now; a tap opens the app with the reminder's id, which the Rust side
-     * reads to open the right screen. Returns false when notifications are off.
+     * Whether a posted reminder can be seen: on Android 13+ the POST_NOTIFICATIONS permission,
+     * notifications on for the app, and (Android 8+) the reminder channel not blocked.
      */
-    fun post(context: Context, id: String, title: String, body: String): Boolean {
+    fun notificationsAllowed(context: Context): Boolean {
+        if (Build.VERSION.SDK_INT >= 33 &&
+            context.checkSelfPermission(Manifest.permission.POST_NOTIFICATIONS) !=
+            PackageManager.PERMISSION_GRANTED
+        ) {
+            return false
+        }
+        val nm = context.getSystemService(NotificationManager::class.java) ?: return false
+        if (!nm.areNotificationsEnabled()) return false
         if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.O) {
-            val nm = context.getSystemService(NotificationManager::class.java)
-            if (nm != null && nm.getNotificationChannel(CHANNEL_ID) == null) {
-                ensureChannel(context, "Reminders", "")
+            val channel = nm.getNotificationChannel(CHANNEL_ID)
+            if (channel != null && channel.importance == NotificationManager.IMPORTANCE_NONE) {
+                return false
             }
         }
-        val manager = NotificationManagerCompat.from(context)
-        if (!manager.areNotificationsEnabled()) return false
-        val launch = context.packageManager.getLaunchIntentForPackage(context.packageName)?.apply {
+        return true
+    }
+
+    /** The intent a tap on reminder [id] starts: the app's launcher Activity, with the id. */
+    fun tapIntent(context: Context, id: String): Intent? =
+        context.packageManager.getLaunchIntentForPackage(context.packageName)?.apply {
             addFlags(Intent.FLAG_ACTIVITY_NEW_TASK or Intent.FLAG_ACTIVITY_SINGLE_TOP)
             data = Uri.parse("aftercare-open:" + Uri.encode(id))
             putExtra(EXTRA_ID, id)
         }
-        val content = launch?.let {
+
+    /**
+     * Posts a reminder now, tagged with its id (so one reminder is one notification); a tap
+     * opens the app with the reminder's id, which the Rust side reads to open the right
+     * screen. Returns false when it cannot be seen (see [notificationsAllowed]).
+     */
+    fun post(context: Context, id: String, title: String, body: String): Boolean {
+        val nm = context.getSystemService(NotificationManager::class.java) ?: return false
+        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.O &&
+            nm.getNotificationChannel(CHANNEL_ID) == null
+        ) {
+            ensureChannel(context, "Reminders", "")
+        }
+        if (!notificationsAllowed(context)) return false
+        val content = tapIntent(context, id)?.let {
             PendingIntent.getActivity(
                 context, 0, it,
                 PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE,
             )
         }
-        val notification = NotificationCompat.Builder(context, CHANNEL_ID)
-            .setSmallIcon(context.applicationInfo.icon)
+        val builder = if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.O) {
+            Notification.Builder(context, CHANNEL_ID)
+        } else {
+            @Suppress("DEPRECATION")
+            Notification.Builder(context).setPriority(Notification.PRIORITY_DEFAULT)
+        }
+        // A notification without a valid small icon is refused by the system: the app's icon,
+        // else a framework one.
+        val icon = context.applicationInfo.icon.takeIf { it != 0 }
+            ?: android.R.drawable.ic_popup_reminder
+        val notification = builder
+            .setSmallIcon(icon)
             .setContentTitle(title)
             .setContentText(body)
-            .setStyle(NotificationCompat.BigTextStyle().bigText(body))
-            .setCategory(NotificationCompat.CATEGORY_REMINDER)
-            .setPriority(NotificationCompat.PRIORITY_DEFAULT)
+            .setStyle(Notification.BigTextStyle().bigText(body))
+            .setCategory(Notification.CATEGORY_REMINDER)
             .setAutoCancel(true)
             .setContentIntent(content)
             .build()
         return try {
-            manager.notify(id.hashCode(), notification)
+            nm.notify(id, NOTIFICATION_ID, notification)
             true
         } catch (e: SecurityException) {
             false
@@ -169,7 +223,7 @@ object ReminderPlan {
     }
 
     /** Appends "id<TAB>epoch millis" to the delivered log, for the Rust side to import. */
-    fun logDelivered(context: Context, id: String) {
-        File(context.filesDir, DELIVERED_FILE).appendText("$id\t${System.currentTimeMillis()}\n")
+    fun logDelivered(context: Context, id: String, at: Long = System.currentTimeMillis()) {
+        File(context.filesDir, DELIVERED_FILE).appendText("$id\t$at\n")
     }
 }
