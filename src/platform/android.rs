@@ -5,7 +5,7 @@
 //! type, so the whole `android/` folder is bound by the single block below: a second block on
 //! the same folder would copy the same classes into the app twice.
 
-use jni::objects::{GlobalRef, JObject, JString, JValue};
+use jni::objects::{GlobalRef, JObject, JString};
 use jni::{JNIEnv, JavaVM};
 use std::path::PathBuf;
 
@@ -55,33 +55,11 @@ pub fn with_activity<T>(
     result
 }
 
-/// Creates an object of the module's Kotlin class `class_name` (its constructor takes the
-/// Activity) through the Activity's class loader: `FindClass` from a thread the runtime
-/// attached sees only system classes.
+/// Creates an object of the module's Kotlin class `class_name` with the app's Activity
+/// (`jni_module::new_module_object_in`).
 pub fn new_module_object(class_name: &str) -> Result<GlobalRef, String> {
     with_activity(|env, activity| {
-        let loader = env
-            .call_method(activity, "getClassLoader", "()Ljava/lang/ClassLoader;", &[])
-            .and_then(|v| v.l())
-            .map_err(|e| e.to_string())?;
-        let name = env.new_string(class_name).map_err(|e| e.to_string())?;
-        let class = env
-            .call_method(
-                &loader,
-                "loadClass",
-                "(Ljava/lang/String;)Ljava/lang/Class;",
-                &[JValue::Object(&name)],
-            )
-            .and_then(|v| v.l())
-            .map_err(|e| e.to_string())?;
-        let class = jni::objects::JClass::from(class);
-        env.new_object(
-            &class,
-            "(Landroid/app/Activity;)V",
-            &[JValue::Object(activity)],
-        )
-        .and_then(|o| env.new_global_ref(o))
-        .map_err(|e| e.to_string())
+        crate::platform::jni_module::new_module_object_in(env, activity, class_name)
     })
 }
 

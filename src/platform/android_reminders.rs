@@ -12,8 +12,7 @@ use crate::platform::android::{
     arm_plan, open_exact_alarm_settings, request_permission, show_now, status,
     take_launch_reminder, AftercareReminders,
 };
-use crate::platform::files::write_atomic;
-use crate::platform::plan_file::{plan_json, PLAN_FILE};
+use crate::platform::plan_file::write_and_arm;
 use std::path::{Path, PathBuf};
 
 /// Creates the Kotlin object (see `android::new_module_object`).
@@ -84,16 +83,15 @@ impl NotificationAccess for AndroidReminders {
 
 impl ReminderSync for AndroidReminders {
     fn replan(&self, upcoming: &[Reminder]) {
-        let path = self.files_dir.join(PLAN_FILE);
-        let json = plan_json(upcoming, &self.channel_name, &self.channel_description);
-        if let Err(e) = write_atomic(&path, json.as_bytes()) {
-            eprintln!("aftercare: cannot write the reminder plan: {e}");
-            return;
-        }
-        match arm_plan(&self.plugin, path.to_string_lossy().into_owned()) {
-            Ok(line) if line.starts_with("error: ") => eprintln!("aftercare: {line}"),
-            Ok(_) => {}
-            Err(e) => eprintln!("aftercare: reminders not armed: {e}"),
+        let armed = write_and_arm(
+            &self.files_dir,
+            upcoming,
+            &self.channel_name,
+            &self.channel_description,
+            |path| arm_plan(&self.plugin, path),
+        );
+        if let Err(e) = armed {
+            eprintln!("aftercare: {e}");
         }
     }
 }
