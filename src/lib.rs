@@ -4,7 +4,11 @@
 //! implements; `domain` is pure. See ARCHITECTURE.md.
 
 pub mod app;
+// The benchmark harness and the command line are the desktop program's: the phone builds
+// carry neither (the phone's `main` opens the app directly).
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod bench;
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod cli;
 pub mod domain;
 pub mod platform;

@@ -1,7 +1,9 @@
-//! Wiring only: parse the command line, run a command or launch the app.
+//! Wiring only. Desktop: parse the command line, run a command or launch the app. Phones
+//! have no command line: the app opens on the system clock in the platform's data folder.
 
 use std::process::ExitCode;
 
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 fn main() -> ExitCode {
     aftercare::ui::prepare_process();
     let cli = match aftercare::cli::parse(std::env::args_os()) {
@@ -17,6 +19,22 @@ fn main() -> ExitCode {
         Err(f) => {
             eprintln!("aftercare: {}", f.message);
             ExitCode::from(f.code)
+        }
+    }
+}
+
+#[cfg(any(target_os = "android", target_os = "ios"))]
+fn main() -> ExitCode {
+    use aftercare::platform::clock::{RunClock, SystemClock};
+    aftercare::ui::prepare_process();
+    match aftercare::platform::paths::default_data_dir() {
+        Ok(dir) => {
+            aftercare::ui::launch(aftercare::ui::Launch::open(dir, RunClock::System(SystemClock)));
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("aftercare: {message}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -12,7 +12,7 @@ import org.robolectric.shadows.ShadowAlarmManager
 
 /** Arming the plan file that Rust writes, at the lowest and highest supported SDK levels. */
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [24, 34])
+@Config(sdk = [24, 34, 35])
 class ArmingTest {
     private val activity = Support.activity()
 
@@ -122,6 +122,8 @@ class InexactFallbackTest {
     @Test
     fun without_the_exact_alarm_permission_alarms_are_inexact_but_allowed_while_idle() {
         ShadowAlarmManager.setCanScheduleExactAlarms(false)
+        org.robolectric.Shadows.shadowOf(Support.app)
+            .grantPermissions(android.Manifest.permission.POST_NOTIFICATIONS)
         val planned = RustBridge.plan(activity)
         assertEquals("armed=${planned.ids.size} exact=false", planned.armed)
         val armed = Support.scheduled()

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit
 
 /** The camera, the photo picker and the document picker, run by CaptureActivity. */
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [24, 34])
+@Config(sdk = [24, 34, 35])
 class CaptureTest {
     private val activity = Support.activity()
     private val out = File(Support.app.cacheDir, "capture/request-1.bin")

@@ -17,7 +17,7 @@ import org.robolectric.shadows.ShadowAlarmManager
 
 /** An alarm firing: the notification, its tap, and the delivered log read back by Rust. */
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [24, 34])
+@Config(sdk = [24, 34, 35])
 class FiringTest {
     private val activity = Support.activity()
 

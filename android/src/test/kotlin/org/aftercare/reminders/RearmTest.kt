@@ -13,7 +13,7 @@ import org.robolectric.shadows.ShadowAlarmManager
 
 /** Alarms are gone after a restart or an update: the plan file is armed again. */
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [24, 34])
+@Config(sdk = [24, 34, 35])
 class RearmTest {
     private val activity = Support.activity()
 
@@ -28,21 +28,25 @@ class RearmTest {
         return planned
     }
 
-    /** Sends [action] as the system would, to the receiver registered for it. */
-    private fun broadcast(action: String) {
+    /**
+     * Sends [action] as the system would, to the receiver registered for it. The receiver arms
+     * on a thread of its own (goAsync): this waits, at most 10 s, until [expected] alarms are
+     * armed, and then a little longer, so that an extra alarm armed late would be seen too.
+     */
+    private fun broadcast(action: String, expected: Int) {
         Support.app.registerReceiver(RearmReceiver(), IntentFilter(action))
         Support.app.sendBroadcast(Intent(action))
         Support.idle()
-        // The receiver arms on a thread of its own (goAsync): wait for it, at most 10 s.
         val until = System.currentTimeMillis() + 10_000
-        while (Support.scheduled().isEmpty() && System.currentTimeMillis() < until) {
+        while (Support.scheduled().size < expected && System.currentTimeMillis() < until) {
             Thread.sleep(20)
         }
+        Thread.sleep(100)
     }
 
     private fun rearmsOn(action: String) {
         val planned = plannedThenLost()
-        broadcast(action)
+        broadcast(action, planned.ids.size)
         assertEquals(planned.ids, Support.scheduled().map(Support::idOf))
     }
 

@@ -22,7 +22,7 @@ import java.nio.file.Files
 
 /** The share sheet, and the provider that serves the shared file and nothing else. */
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [24, 34])
+@Config(sdk = [24, 34, 35])
 class ShareTest {
     private val activity = Support.activity()
     private val provider = Robolectric.setupContentProvider(
