@@ -29,7 +29,10 @@ fn main() -> ExitCode {
     aftercare::ui::prepare_process();
     match aftercare::platform::paths::default_data_dir() {
         Ok(dir) => {
-            aftercare::ui::launch(aftercare::ui::Launch::open(dir, RunClock::System(SystemClock)));
+            aftercare::ui::launch(aftercare::ui::Launch::open(
+                dir,
+                RunClock::System(SystemClock),
+            ));
             ExitCode::SUCCESS
         }
         Err(message) => {

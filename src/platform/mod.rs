@@ -22,9 +22,9 @@ pub mod ios_pickers;
 pub mod ios_reminders;
 #[cfg(target_os = "ios")]
 pub mod ios_ui;
-pub mod journal;
 #[cfg(any(target_os = "android", feature = "jni-host"))]
 pub mod jni_module;
+pub mod journal;
 pub mod locale;
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 pub mod notify;
