@@ -124,6 +124,19 @@ pub fn photo_key(id: &str) -> String {
 
 /// The key of the settings.
 pub const SETTINGS_KEY: &str = "settings";
+/// The change counter after `current`; an error instead of an overflow at
+/// [`MAX_GENERATION`](crate::domain::backup::MAX_GENERATION), which no store reaches by use.
+pub fn next_generation(current: u64) -> Result<u64, StoreError> {
+    current
+        .checked_add(1)
+        .filter(|g| *g <= crate::domain::backup::MAX_GENERATION)
+        .ok_or_else(|| {
+            StoreError::Io(format!(
+                "the store's change counter is at its end ({current}): nothing was saved"
+            ))
+        })
+}
+
 /// The key of the generation counter.
 pub const GENERATION_KEY: &str = "meta/generation";
 
@@ -312,7 +325,7 @@ impl Store for MemoryStore {
             SETTINGS_KEY.into(),
             encode_value("settings", &snapshot.settings)?,
         );
-        self.generation = self.generation.max(snapshot.generation) + 1;
+        self.generation = next_generation(self.generation.max(snapshot.generation))?;
         Ok(())
     }
 }

@@ -22,6 +22,15 @@ pub const BACKUP_FORMAT: &str = "aftercare-backup";
 /// The version this build writes; it reads this and every earlier one.
 pub const BACKUP_VERSION: u32 = 1;
 
+/// The highest change counter a store keeps (2^53 − 1, exact in every JSON reader). A counter
+/// read above it, from the store, its backup or the backup's sidecar, is damage.
+pub const MAX_GENERATION: u64 = (1 << 53) - 1;
+
+/// The highest change counter a backup may carry to be restored (2^32: over ten thousand
+/// years at a thousand changes a day). A restore continues from it, so a crafted backup near
+/// [`MAX_GENERATION`] would leave the store no changes to make.
+pub const MAX_BACKUP_GENERATION: u64 = 1 << 32;
+
 /// All the patient's data.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
@@ -205,6 +214,12 @@ fn migrate(version: u32, data: serde_json::Value) -> Result<Snapshot, String> {
 /// Checks that the content hangs together: unique sessions with valid plans, check-ins that
 /// belong to a session and a date of its plan.
 pub fn validate(s: &Snapshot) -> Result<(), String> {
+    if s.generation > MAX_BACKUP_GENERATION {
+        return Err(format!(
+            "the backup's change counter ({}) is out of range (at most {MAX_BACKUP_GENERATION})",
+            s.generation
+        ));
+    }
     let mut ids: Vec<&str> = Vec::new();
     for session in &s.sessions {
         if ids.contains(&session.id.as_str()) {

@@ -15,6 +15,49 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Makes every file and folder this process creates readable by its owner only (umask 077),
+/// whatever umask it was started with: the database engine (sled) creates its files and
+/// folders with the default modes, and the patient's health data must not be readable by
+/// other users of the machine. Called once at start by the binary (`ui::prepare_process`).
+pub fn owner_only_from_now_on() {
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file-mode creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// Takes group and other permissions away from `path` and, for a folder, from everything
+/// inside it (symlinks are never followed): for files made before the umask was set, or by
+/// an older version. Errors are ignored: this is a tightening, never a reason to refuse.
+pub fn make_owner_only(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fn walk(path: &Path, depth: u32) {
+            let Ok(meta) = fs::symlink_metadata(path) else {
+                return;
+            };
+            let mode = meta.permissions().mode();
+            if meta.is_dir() || meta.is_file() {
+                if mode & 0o077 != 0 {
+                    let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700));
+                }
+            }
+            if meta.is_dir() && depth < 4 {
+                if let Ok(entries) = fs::read_dir(path) {
+                    for entry in entries.flatten() {
+                        walk(&entry.path(), depth + 1);
+                    }
+                }
+            }
+        }
+        walk(path, 0);
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 /// Writes `bytes` to `path` so that a crash leaves either the old file or the new one:
 /// a temporary file beside it, fsync, rename, fsync of the folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {

@@ -16,17 +16,19 @@
 //! `fdatasync` on sled's log file before it is acknowledged.
 
 use crate::app::store::{
-    checkin_key, decode_value, delivery_key, encode_value, photo_key, session_key, DecodeError,
-    Store, StoreError, GENERATION_KEY, SETTINGS_KEY,
+    checkin_key, decode_value, delivery_key, encode_value, next_generation, photo_key, session_key,
+    DecodeError, Store, StoreError, GENERATION_KEY, SETTINGS_KEY,
 };
 use crate::app::Clock;
-use crate::domain::backup::{self, Snapshot};
+use crate::domain::backup::{self, Snapshot, MAX_GENERATION};
 use crate::domain::checkin::CheckInRecord;
 use crate::domain::delivery::Delivery;
 use crate::domain::photo::Photo;
 use crate::domain::session::TreatmentSession;
 use crate::domain::settings::Settings;
-use crate::platform::files::{create_private_dir, is_disk_full, sync_dir, write_atomic};
+use crate::platform::files::{
+    create_private_dir, is_disk_full, make_owner_only, sync_dir, write_atomic,
+};
 use crate::platform::journal::{Journal, Op};
 use chrono::{DateTime, FixedOffset};
 use std::fs::{File, OpenOptions, TryLockError};
@@ -319,6 +321,7 @@ fn read_backup_generation(dir: &Path) -> Option<u64> {
         .trim()
         .parse()
         .ok()
+        .filter(|g| *g <= MAX_GENERATION)
 }
 
 fn write_backup_generation(dir: &Path, generation: u64) -> std::io::Result<()> {
@@ -677,12 +680,21 @@ fn remove_incomplete_snapshots(path: &Path) {
 /// any other failure is `Io`, which the caller treats as damage.
 fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
     remove_incomplete_snapshots(path);
+    // sled makes its folder and files with the default modes: owner-only, like the rest of
+    // the data folder, before and after it opens (it may add a snapshot as it opens).
+    if !path.exists() {
+        let _ = create_private_dir(path);
+    }
+    make_owner_only(path);
     let config = sled::Config::new()
         .path(path)
         .cache_capacity(cache_bytes())
         .flush_every_ms(None);
     match catch_unwind(AssertUnwindSafe(|| config.open())) {
-        Ok(Ok(db)) => Ok(db),
+        Ok(Ok(db)) => {
+            make_owner_only(path);
+            Ok(db)
+        }
         Ok(Err(sled::Error::Io(e))) if is_disk_full(&e) => Err(StoreError::DiskFull),
         Ok(Err(e)) => Err(StoreError::Io(e.to_string())),
         Err(_) => Err(StoreError::Io(
@@ -717,7 +729,7 @@ fn decode<T: serde::de::DeserializeOwned>(
 
 /// The generation counter from its stored bytes.
 fn generation_from(bytes: &[u8]) -> Option<u64> {
-    Some(u64::from_be_bytes(bytes.try_into().ok()?))
+    Some(u64::from_be_bytes(bytes.try_into().ok()?)).filter(|g| *g <= MAX_GENERATION)
 }
 
 /// Decodes every value `items` gives, as `kind`, in order.
@@ -899,7 +911,7 @@ impl SledStore {
         let Ok(entries) = crate::platform::journal::read(&bytes) else {
             return Ok(0);
         };
-        let mut next = backed_up + 1;
+        let mut next = backed_up.saturating_add(1);
         let mut replayed = 0;
         for ops in entries {
             match entry_generation(&ops) {
@@ -999,7 +1011,7 @@ impl SledStore {
     fn commit(&mut self, mut ops: Vec<Op>) -> Result<(), StoreError> {
         // Nothing is written onto a store that failed its check.
         self.checked()?;
-        let generation = self.generation + 1;
+        let generation = next_generation(self.generation)?;
         ops.push(Op::Put(
             GENERATION_KEY.into(),
             generation.to_be_bytes().to_vec(),
@@ -1185,7 +1197,7 @@ impl Store for SledStore {
             batch.insert(delivery_key(&d.id).as_bytes(), encode_value("delivery", d)?);
         }
         batch.insert(SETTINGS_KEY, encode_value("settings", &snapshot.settings)?);
-        let generation = self.generation.max(snapshot.generation) + 1;
+        let generation = next_generation(self.generation.max(snapshot.generation))?;
         batch.insert(GENERATION_KEY, &generation.to_be_bytes());
         // A restore can be megabytes: it goes to sled's files directly, with a checkpoint,
         // instead of through the journal.

@@ -220,6 +220,9 @@ impl Shared {
 /// Prepares the process for the webview; `main` calls it first, before any thread starts
 /// (changing the environment later would race with threads that read it).
 ///
+/// Every file and folder the process makes is owner-only from here on, whatever the umask
+/// it was started with (`files::owner_only_from_now_on`).
+///
 /// Linux: WebKitGTK draws pages with Skia on the GPU by default. Without a hardware GPU
 /// (virtual machines, remote desktops, software GL) that GPU is Mesa's llvmpipe, which
 /// compiles every shader the first frame needs: about 115 ms of Today's first frame on the
@@ -228,6 +231,7 @@ impl Shared {
 /// so the app asks WebKit for it (`WEBKIT_SKIA_ENABLE_CPU_RENDERING`) unless the environment
 /// already sets that variable.
 pub fn prepare_process() {
+    crate::platform::files::owner_only_from_now_on();
     #[cfg(all(target_os = "linux", feature = "desktop"))]
     if std::env::var_os("WEBKIT_SKIA_ENABLE_CPU_RENDERING").is_none() {
         std::env::set_var("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");

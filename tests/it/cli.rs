@@ -388,6 +388,107 @@ fn aftercare_now_and_tz_come_from_the_environment() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("Nowhere/Land"));
 }
 
+/// A backup's change counter is validated: u64::MAX (a crafted file) and anything above
+/// `MAX_BACKUP_GENERATION` are refused with a message instead of overflowing, and the highest
+/// one allowed restores into a store that still takes check-ins and backs them up.
+#[test]
+fn a_backup_change_counter_out_of_range_is_refused_and_the_highest_allowed_keeps_working() {
+    use aftercare::domain::backup::{self, MAX_BACKUP_GENERATION};
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let file = dir.path().join("mine.json");
+    ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &["backup", "--out", file.to_str().unwrap()],
+    );
+    let decoded = backup::decode(&std::fs::read(&file).unwrap()).unwrap();
+    for generation in [u64::MAX, u64::MAX - 1, MAX_BACKUP_GENERATION + 1] {
+        let mut snapshot = decoded.snapshot.clone();
+        snapshot.generation = generation;
+        let path = dir.path().join(format!("counter-{generation}.json"));
+        std::fs::write(
+            &path,
+            backup::encode(&snapshot, decoded.created_at).unwrap(),
+        )
+        .unwrap();
+        let other = tempfile::tempdir().unwrap();
+        let err = fails(
+            other.path(),
+            TZ,
+            NOW,
+            &["restore", path.to_str().unwrap()],
+            2,
+        );
+        assert!(err.contains("change counter"), "{generation}: {err}");
+        assert!(err.contains("nothing was changed"), "{generation}: {err}");
+        assert!(!err.contains("panicked"), "{generation}: {err}");
+    }
+    let mut snapshot = decoded.snapshot.clone();
+    snapshot.generation = MAX_BACKUP_GENERATION;
+    let highest = dir.path().join("highest.json");
+    std::fs::write(
+        &highest,
+        backup::encode(&snapshot, decoded.created_at).unwrap(),
+    )
+    .unwrap();
+    let other = tempfile::tempdir().unwrap();
+    ok(
+        other.path(),
+        TZ,
+        NOW,
+        &["restore", highest.to_str().unwrap()],
+    );
+    ok(
+        other.path(),
+        TZ,
+        NOW,
+        &[
+            "checkin",
+            "--date",
+            "2026-11-25",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+        ],
+    );
+    let again = other.path().join("again.json");
+    ok(
+        other.path(),
+        TZ,
+        NOW,
+        &["backup", "--out", again.to_str().unwrap()],
+    );
+    let third = tempfile::tempdir().unwrap();
+    ok(third.path(), TZ, NOW, &["restore", again.to_str().unwrap()]);
+    assert_eq!(
+        status_json(third.path(), TZ, NOW),
+        status_json(other.path(), TZ, NOW)
+    );
+}
+
+/// The automatic backup's sidecar holding u64::MAX is not a number the store can follow on
+/// from: it is ignored as unreadable, and neither opening nor `recover` panics.
+#[test]
+fn a_sidecar_change_counter_of_u64_max_panics_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let before = status_json(dir.path(), TZ, NOW);
+    std::fs::write(
+        dir.path().join("auto-backup.generation"),
+        format!("{}\n", u64::MAX),
+    )
+    .unwrap();
+    assert_eq!(status_json(dir.path(), TZ, NOW), before);
+    let out = run(dir.path(), TZ, NOW, &["recover"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(101), "recover panicked: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status_json(dir.path(), TZ, NOW), before);
+}
+
 #[test]
 fn backup_and_restore_round_trip_and_refuse_bad_files() {
     let dir = tempfile::tempdir().unwrap();

@@ -223,6 +223,46 @@ fn every_format_matches_its_golden_file_and_is_deterministic() {
 }
 
 #[test]
+fn a_note_a_spreadsheet_would_run_as_a_formula_is_written_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let note = "=HYPERLINK(\"http://evil.example\",\"click\")";
+    ok(
+        dir.path(),
+        TZ,
+        "2026-11-14T21:00:00+01:00",
+        &[
+            "checkin",
+            "--date",
+            "2026-11-14",
+            "--day",
+            "worn",
+            "--note",
+            note,
+        ],
+    );
+    let bytes = export(dir.path(), "csv", &[]);
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[at("date")] == "2026-11-14")
+        .unwrap();
+    assert_eq!(&row[at("note")], format!("'{note}"));
+    // No cell of the file starts a formula.
+    for record in csv::Reader::from_reader(bytes.as_slice()).records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell}"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_csv_reads_back_with_the_documented_columns() {
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path());

@@ -1126,3 +1126,87 @@ fn a_full_disk_while_saving_is_a_clear_error_and_loses_nothing_acknowledged() {
         ],
     );
 }
+
+/// Every file and folder of the data folder is owner-only, whatever the umask the app was
+/// started with (sled makes its own files with the default modes), and a store left with
+/// loose modes (an older version, a copy) is tightened when it is opened.
+#[cfg(unix)]
+#[test]
+fn every_file_the_app_makes_is_owner_only_under_any_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    fn loose(dir: &std::path::Path) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(path) = stack.pop() {
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.permissions().mode() & 0o077 != 0 {
+                found.push(format!(
+                    "{} {:o}",
+                    path.display(),
+                    meta.permissions().mode()
+                ));
+            }
+            if meta.is_dir() {
+                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            }
+        }
+        found
+    }
+    let under_umask_000 = |dir: &std::path::Path, args: &[&str]| {
+        let mut c = super::support::cmd(dir, TZ, NOW);
+        let program = c.get_program().to_owned();
+        let mut line = vec![program.to_string_lossy().into_owned()];
+        line.extend(c.get_args().map(|a| a.to_string_lossy().into_owned()));
+        line.extend(args.iter().map(|a| a.to_string()));
+        let envs: Vec<_> = c
+            .get_envs()
+            .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
+            .collect();
+        let mut sh = std::process::Command::new("sh");
+        sh.arg("-c")
+            .arg("umask 000; exec \"$@\"")
+            .arg("sh")
+            .args(&line);
+        for (k, v) in envs {
+            match v {
+                Some(v) => sh.env(k, v),
+                None => sh.env_remove(k),
+            };
+        }
+        let out = sh.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data");
+    under_umask_000(
+        &dir,
+        &[
+            "session",
+            "add",
+            "--date",
+            "2026-11-20",
+            "--end-time",
+            "15:30",
+        ],
+    );
+    under_umask_000(&dir, &["checkin", "--date", "2026-11-20", "--day", "worn"]);
+    under_umask_000(&dir, &["status"]);
+    let files = std::fs::read_dir(dir.join("store")).unwrap().count();
+    assert!(files >= 2, "sled made its files");
+    assert_eq!(loose(&dir), Vec::<String>::new());
+
+    // Loosened by hand: opening tightens it again.
+    for entry in std::fs::read_dir(dir.join("store")).unwrap() {
+        let path = entry.unwrap().path();
+        let mode = if path.is_dir() { 0o777 } else { 0o666 };
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    std::fs::set_permissions(dir.join("store"), std::fs::Permissions::from_mode(0o777)).unwrap();
+    assert!(!loose(&dir).is_empty());
+    under_umask_000(&dir, &["status"]);
+    assert_eq!(loose(&dir), Vec::<String>::new());
+}

@@ -1,6 +1,11 @@
 //! The CSV export: one row per check-in date of every chosen session, with stable column
 //! names (documented in docs/sharing.md). Dates are ISO 8601 (`2026-11-12`), instants are
 //! RFC 3339 with their UTC offset. Written with the `csv` crate (RFC 4180 quoting).
+//!
+//! A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and, in some, a tab or a
+//! carriage return) as a formula: a note such as `=HYPERLINK(…)` would be one in the clinic's
+//! spreadsheet. Every such cell is written with a leading `'` (OWASP's advice for CSV
+//! injection), which spreadsheets show as text; docs/sharing.md says so.
 
 use super::report::{Answer, Report};
 use crate::domain::symptoms::Symptom;
@@ -64,10 +69,20 @@ pub fn write(report: &Report) -> Result<Vec<u8>, String> {
                 flag(r.recorded_at.is_some(), r.edited()),
                 r.earlier_versions.to_string(),
             ];
-            out.write_record(&record).map_err(|e| e.to_string())?;
+            out.write_record(record.iter().map(|c| as_text(c)))
+                .map_err(|e| e.to_string())?;
         }
     }
     out.into_inner().map_err(|e| e.to_string())
+}
+
+/// The cell as a spreadsheet will show it, never run it: a leading `'` before a character
+/// that starts a formula.
+pub fn as_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
 }
 
 fn off(a: Answer) -> (String, String) {
@@ -82,5 +97,27 @@ fn flag(recorded: bool, value: bool) -> String {
         (false, _) => String::new(),
         (true, true) => "true".into(),
         (true, false) => "false".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_text;
+
+    #[test]
+    fn cells_that_would_start_a_formula_are_written_as_text() {
+        for cell in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(as_text(cell), format!("'{cell}"));
+        }
+        for cell in ["", "Felt fine", "2026-11-10", "30", " =1", "a=b", "'quoted"] {
+            assert_eq!(as_text(cell), cell);
+        }
     }
 }

@@ -65,15 +65,26 @@ fn arm_through_jni(env: &mut JNIEnv, activity: &JObject, path: String) -> Result
     string(env, &JString::from(answer))
 }
 
-/// `sessions` sessions of `days` days in `zone`, the first ending at 09:00 today (local),
-/// each next one `days` days later; morning notes on if asked.
-fn app_with_sessions(
+/// The treatment a test asks for: `sessions` sessions of `days` days in `zone`, the first
+/// ending at 09:00 today (local) as of `now`, each next one `days` days later; morning notes
+/// on if asked.
+struct Scenario {
     now: DateTime<Utc>,
-    zone: &str,
+    zone: String,
     sessions: u32,
     days: u8,
     morning_note: bool,
-) -> Result<App, String> {
+}
+
+/// An app holding the sessions and settings of `scenario`.
+fn app_with_sessions(scenario: &Scenario) -> Result<App, String> {
+    let Scenario {
+        now,
+        ref zone,
+        sessions,
+        days,
+        morning_note,
+    } = *scenario;
     let tz: Tz = zone.parse().map_err(|e| format!("{zone}: {e}"))?;
     let mut app = Aftercare::new(MemoryStore::default(), FixedClock { now, zone: tz });
     let today = tz.from_utc_datetime(&now.naive_utc()).date_naive();
@@ -82,7 +93,7 @@ fn app_with_sessions(
             date: today + Duration::days(i64::from(k) * i64::from(days)),
             end_time: NaiveTime::from_hms_opt(9, 0, 0).ok_or("no 09:00")?,
             tz,
-            areas: vec!["left-calf-back".parse().map_err(|e| format!("{e}"))?],
+            areas: vec!["left-calf-back".parse()?],
             sclerosant: None,
             stockings: Default::default(),
             clinic: Default::default(),
@@ -103,13 +114,9 @@ fn plan_and_arm(
     env: &mut JNIEnv,
     activity: &JObject,
     files_dir: &str,
-    now: DateTime<Utc>,
-    zone: &str,
-    sessions: u32,
-    days: u8,
-    morning_note: bool,
+    scenario: &Scenario,
 ) -> Result<serde_json::Value, String> {
-    let app = app_with_sessions(now, zone, sessions, days, morning_note)?;
+    let app = app_with_sessions(scenario)?;
     let upcoming = app.upcoming().map_err(|e| e.to_string())?;
     let armed = write_and_arm(
         Path::new(files_dir),
@@ -195,16 +202,14 @@ pub extern "system" fn Java_org_aftercare_reminders_RustBridge_planAndArm<'l>(
             .ok_or("bad nowMs")?;
         let sessions = u32::try_from(sessions).map_err(|_| "sessions < 0")?;
         let days = u8::try_from(days).map_err(|_| "days out of range")?;
-        plan_and_arm(
-            env,
-            &activity,
-            &files_dir,
+        let scenario = Scenario {
             now,
-            &zone,
+            zone,
             sessions,
             days,
-            morning_note != 0,
-        )
+            morning_note: morning_note != 0,
+        };
+        plan_and_arm(env, &activity, &files_dir, &scenario)
     })
 }
 
