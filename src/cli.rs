@@ -417,6 +417,7 @@ impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         let code = match e {
             StoreError::Io(_) => 1,
+            StoreError::NothingToRecover(_) => 2,
             _ => 3,
         };
         let mut message = e.to_string();
@@ -463,8 +464,8 @@ fn restore_damaged(
     file: &std::path::Path,
     yes: bool,
 ) -> Result<Outcome, Failure> {
-    let bytes = std::fs::read(file)
-        .map_err(|e| Failure::invalid(format!("cannot read {}: {e}", file.display())))?;
+    let bytes = crate::platform::files::read_chosen(file, crate::domain::backup::MAX_BACKUP_BYTES)
+        .map_err(Failure::invalid)?;
     let incoming = crate::domain::backup::decode(&bytes)
         .map_err(|m| Failure::invalid(format!("{}: {m}; nothing was changed", file.display())))?;
     if !yes {
@@ -474,14 +475,23 @@ fn restore_damaged(
             incoming.created_at.format("%Y-%m-%d %H:%M")
         )));
     }
-    let (_, aside) = SledStore::recover_from(dir, Box::new(clock), &incoming.snapshot)?;
+    let recovery = SledStore::recover_from(dir, Box::new(clock), &incoming.snapshot)?;
     println!(
-        "Restored {} from {}; the damaged store is kept in {}",
+        "Restored {} from {}{}",
         incoming.snapshot.summary(),
         file.display(),
-        aside.display()
+        kept_aside(&recovery)
     );
     Ok(Outcome::Done)
+}
+
+/// "; the damaged store is kept in DIR", when one was moved aside.
+fn kept_aside(recovery: &crate::platform::sled_store::Recovery) -> String {
+    recovery
+        .aside
+        .as_ref()
+        .map(|aside| format!("; the damaged store is kept in {}", aside.display()))
+        .unwrap_or_default()
 }
 
 /// `aftercare remind`: delivers what is due, then optionally waits for a click.
@@ -609,13 +619,18 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         return Ok(Outcome::Launch(Box::new(launch)));
     };
     if let Command::Recover = command {
-        let (store, aside) = SledStore::recover(&dir, Box::new(clock))?;
-        let app = crate::platform::photos::open_app(store, clock, &system_locale());
+        let recovery = SledStore::recover(&dir, clock)?;
+        let (replayed, lost, aside) = (recovery.replayed, recovery.lost, kept_aside(&recovery));
+        let app = crate::platform::photos::open_app(recovery.store, clock, &system_locale());
         println!(
-            "Restored {} from the automatic backup; the damaged store is kept in {}",
+            "Restored {} from the automatic backup and {replayed} later save(s) from the damaged store's journal{aside}",
             app.snapshot()?.summary(),
-            aside.display()
         );
+        if lost > 0 {
+            eprintln!(
+                "warning: {lost} save(s) acknowledged after the automatic backup could not be recovered: check the last days' check-ins and enter what is missing again"
+            );
+        }
         return Ok(Outcome::Done);
     }
     if let Command::Remind { wait_for_click } = command {
@@ -790,10 +805,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Remind { .. } => {}
         Command::Backup { out: path } => {
             let bytes = app.backup()?;
-            crate::platform::files::write_atomic(&path, &bytes).map_err(|e| Failure {
-                code: 1,
-                message: format!("cannot write {}: {e}", path.display()),
-            })?;
+            crate::platform::files::write_chosen(&path, &bytes).map_err(Failure::invalid)?;
             print(
                 &mut out,
                 format!(
@@ -829,10 +841,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 photos,
             };
             let file = app.export(format, &options)?;
-            crate::platform::files::write_atomic(&path, &file.bytes).map_err(|e| Failure {
-                code: 1,
-                message: format!("cannot write {}: {e}", path.display()),
-            })?;
+            crate::platform::files::write_chosen(&path, &file.bytes).map_err(Failure::invalid)?;
             print(
                 &mut out,
                 format!(
@@ -858,8 +867,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             kind,
             file,
         }) => {
-            let bytes = std::fs::read(&file)
-                .map_err(|e| Failure::invalid(format!("cannot read {}: {e}", file.display())))?;
+            let bytes = crate::platform::files::read_chosen(
+                &file,
+                crate::domain::photo::MAX_INPUT_BYTES as u64,
+            )
+            .map_err(Failure::invalid)?;
             let draft = PhotoDraft {
                 session,
                 area,
@@ -913,8 +925,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             );
         }
         Command::Restore { file, yes } => {
-            let bytes = std::fs::read(&file)
-                .map_err(|e| Failure::invalid(format!("cannot read {}: {e}", file.display())))?;
+            let bytes =
+                crate::platform::files::read_chosen(&file, crate::domain::backup::MAX_BACKUP_BYTES)
+                    .map_err(Failure::invalid)?;
             let preview = app.preview_restore(&bytes).map_err(|e| match e {
                 AppError::Invalid(m) => {
                     Failure::invalid(format!("{}: {m}; nothing was changed", file.display()))

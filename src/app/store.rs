@@ -33,6 +33,9 @@ pub enum StoreError {
     /// The disk is full; nothing was saved.
     #[error("the disk is full: nothing was saved (free some space and try again)")]
     DiskFull,
+    /// `recover` on a store that is sound.
+    #[error("the store in {0} is sound: there is nothing to recover, and nothing was changed")]
+    NothingToRecover(PathBuf),
     /// Any other input/output failure.
     #[error("storage error: {0}")]
     Io(String),
@@ -325,7 +328,7 @@ impl Store for MemoryStore {
             SETTINGS_KEY.into(),
             encode_value("settings", &snapshot.settings)?,
         );
-        self.generation = next_generation(self.generation.max(snapshot.generation))?;
+        self.generation = next_generation(self.generation)?;
         Ok(())
     }
 }

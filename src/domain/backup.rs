@@ -22,14 +22,15 @@ pub const BACKUP_FORMAT: &str = "aftercare-backup";
 /// The version this build writes; it reads this and every earlier one.
 pub const BACKUP_VERSION: u32 = 1;
 
-/// The highest change counter a store keeps (2^53 − 1, exact in every JSON reader). A counter
-/// read above it, from the store, its backup or the backup's sidecar, is damage.
-pub const MAX_GENERATION: u64 = (1 << 53) - 1;
+/// The largest backup file read (automatic or chosen): ten years of daily check-ins take a
+/// few megabytes, so anything larger is not a backup of this app.
+pub const MAX_BACKUP_BYTES: u64 = 64 << 20;
 
-/// The highest change counter a backup may carry to be restored (2^32: over ten thousand
-/// years at a thousand changes a day). A restore continues from it, so a crafted backup near
-/// [`MAX_GENERATION`] would leave the store no changes to make.
-pub const MAX_BACKUP_GENERATION: u64 = 1 << 32;
+/// The highest change counter a store keeps (2^53 − 1, exact in every JSON reader). A counter
+/// read above it, from the store, a backup or the backup's sidecar, is damage. A restore does
+/// not take a backup's counter over: the store goes on from its own, so a crafted backup
+/// cannot leave it without changes to make.
+pub const MAX_GENERATION: u64 = (1 << 53) - 1;
 
 /// All the patient's data.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -214,9 +215,9 @@ fn migrate(version: u32, data: serde_json::Value) -> Result<Snapshot, String> {
 /// Checks that the content hangs together: unique sessions with valid plans, check-ins that
 /// belong to a session and a date of its plan.
 pub fn validate(s: &Snapshot) -> Result<(), String> {
-    if s.generation > MAX_BACKUP_GENERATION {
+    if s.generation > MAX_GENERATION {
         return Err(format!(
-            "the backup's change counter ({}) is out of range (at most {MAX_BACKUP_GENERATION})",
+            "the change counter ({}) is out of range (at most {MAX_GENERATION})",
             s.generation
         ));
     }
@@ -225,10 +226,8 @@ pub fn validate(s: &Snapshot) -> Result<(), String> {
         if ids.contains(&session.id.as_str()) {
             return Err(format!("the backup has session {} twice", session.id));
         }
+        session.check()?;
         ids.push(&session.id);
-        session
-            .compression_plan()
-            .map_err(|e| format!("session {}: {e}", session.id))?;
     }
     let mut seen = std::collections::HashSet::new();
     for c in &s.checkins {
@@ -248,6 +247,10 @@ pub fn validate(s: &Snapshot) -> Result<(), String> {
                 "the check-in for {} is outside the plan of session {}",
                 c.date, c.session
             ));
+        }
+        for version in std::iter::once(&c.current).chain(&c.history) {
+            crate::domain::checkin::check_answers(&plan, c.date, version)
+                .map_err(|e| format!("the check-in of {} for {}: {e}", c.session, c.date))?;
         }
         if !seen.insert((c.session.as_str(), c.date)) {
             return Err(format!(

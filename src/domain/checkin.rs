@@ -214,10 +214,30 @@ pub fn validate(
     if date > today {
         return Err(format!("{date} has not come yet (today is {today}); a check-in can be recorded for today or a past date"));
     }
+    let mut symptoms = draft.symptoms;
+    symptoms.sort();
+    symptoms.dedup();
+    let checkin = CheckIn {
+        night: draft.night,
+        day: draft.day,
+        walking_minutes: draft.walking_minutes,
+        symptoms,
+        note: draft.note.trim().to_string(),
+        recorded_at: now.with_timezone(&device_tz).fixed_offset(),
+        late: is_late(date, now, device_tz),
+    };
+    check_answers(plan, date, &checkin)?;
+    Ok(checkin)
+}
+
+/// The answers' rules, the same for a check-in entered and one restored from a backup: every
+/// question the plan asks for `date` answered, and only those; minutes off shorter than the
+/// planned time; walking within a day; the note within `domain::text`'s limits.
+pub fn check_answers(plan: &CompressionPlan, date: NaiveDate, c: &CheckIn) -> Result<(), String> {
     let asked = plan.questions(date);
     for (q, answer, flag) in [
-        (Question::Night, draft.night, "--night"),
-        (Question::Day, draft.day, "--day"),
+        (Question::Night, c.night, "--night"),
+        (Question::Day, c.day, "--day"),
     ] {
         let name = match q {
             Question::Night => "last night",
@@ -239,26 +259,12 @@ pub fn validate(
             _ => {}
         }
     }
-    if draft
-        .walking_minutes
-        .is_some_and(|m| m > MAX_WALKING_MINUTES)
-    {
+    if c.walking_minutes.is_some_and(|m| m > MAX_WALKING_MINUTES) {
         return Err(format!(
             "walking minutes must be at most {MAX_WALKING_MINUTES}"
         ));
     }
-    let mut symptoms = draft.symptoms;
-    symptoms.sort();
-    symptoms.dedup();
-    Ok(CheckIn {
-        night: draft.night,
-        day: draft.day,
-        walking_minutes: draft.walking_minutes,
-        symptoms,
-        note: draft.note.trim().to_string(),
-        recorded_at: now.with_timezone(&device_tz).fixed_offset(),
-        late: is_late(date, now, device_tz),
-    })
+    crate::domain::text::check_note("note", &c.note)
 }
 
 #[cfg(test)]

@@ -20,5 +20,6 @@ pub mod session;
 pub mod settings;
 pub mod status;
 pub mod symptoms;
+pub mod text;
 pub mod time;
 pub mod zone;

@@ -28,6 +28,12 @@ pub const JPEG_QUALITY: u8 = 88;
 pub const MAX_INPUT_SIDE: u32 = 16_384;
 /// The largest file accepted for import.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+/// The most pixels an imported image may have (64 megapixels: more than phone cameras take
+/// in their usual modes); decoding one costs at most 256 MB. Checked from the header, before
+/// any pixel is decoded, so a small file claiming a huge image costs nothing.
+pub const MAX_INPUT_PIXELS: u64 = 64_000_000;
+/// The most memory one decode may take.
+const MAX_DECODE_BYTES: u64 = MAX_INPUT_PIXELS * 4;
 
 /// Before treatment, or the result at three months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -116,7 +122,7 @@ pub enum PhotoError {
     NotAnImage,
     #[error("the image is damaged and cannot be read ({0})")]
     Damaged(String),
-    #[error("the image is too large ({0}×{1} pixels; the largest accepted is 16384 per side)")]
+    #[error("the image is too large ({0}×{1} pixels; the largest accepted is 16384 pixels per side and 64 megapixels)")]
     TooManyPixels(u32, u32),
     #[error("the photo could not be re-encoded ({0})")]
     Encode(String),
@@ -149,6 +155,15 @@ pub fn prepare(bytes: &[u8]) -> Result<PreparedImage, PhotoError> {
     // never accepts into the binary.
     let (img, exif, orientation) = if format == image::ImageFormat::Jpeg {
         let decoder = JpegDecoder::new(Cursor::new(bytes)).map_err(damaged)?;
+        let (w, h) = decoder.dimensions();
+        // Baseline or progressive, a JPEG spends at least one bit on every 8×8 block of
+        // its image: a file smaller than that claims pixels it does not hold (a decoder
+        // would fill them with grey).
+        if (bytes.len() as u64) < u64::from(w) * u64::from(h) / 512 {
+            return Err(PhotoError::Damaged(format!(
+                "it claims {w}×{h} pixels but holds too few bytes for them"
+            )));
+        }
         decode(decoder, limits)?
     } else {
         let decoder = PngDecoder::new(Cursor::new(bytes)).map_err(damaged)?;
@@ -179,11 +194,19 @@ fn decode(
     mut decoder: impl ImageDecoder,
     limits: image::Limits,
 ) -> Result<(DynamicImage, Option<Vec<u8>>, Orientation), PhotoError> {
-    decoder.set_limits(limits).map_err(damaged)?;
     let (w, h) = decoder.dimensions();
     if w == 0 || h == 0 {
         return Err(PhotoError::Damaged("it has no pixels".into()));
     }
+    if w > MAX_INPUT_SIDE || h > MAX_INPUT_SIDE || u64::from(w) * u64::from(h) > MAX_INPUT_PIXELS {
+        return Err(PhotoError::TooManyPixels(w, h));
+    }
+    let mut limits = limits;
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    decoder.set_limits(limits).map_err(|e| match e {
+        image::ImageError::Limits(_) => PhotoError::TooManyPixels(w, h),
+        other => damaged(other),
+    })?;
     let exif = decoder.exif_metadata().ok().flatten();
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let img = DynamicImage::from_decoder(decoder).map_err(damaged)?;
@@ -202,7 +225,9 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
 
 fn damaged(e: image::ImageError) -> PhotoError {
     match e {
-        image::ImageError::Limits(_) => PhotoError::TooManyPixels(0, 0),
+        image::ImageError::Limits(e) => {
+            PhotoError::Damaged(format!("decoding it would take too much memory ({e})"))
+        }
         image::ImageError::Unsupported(_) => PhotoError::NotAnImage,
         other => PhotoError::Damaged(other.to_string()),
     }
@@ -363,9 +388,17 @@ pub fn is_safe_file_name(name: &str) -> bool {
 /// Checks photo entries against the sessions (used for backups and the store).
 pub fn validate(photos: &[Photo], sessions: &[TreatmentSession]) -> Result<(), String> {
     let mut ids = std::collections::HashSet::new();
+    let mut files = std::collections::HashSet::new();
     for p in photos {
         if !ids.insert(p.id.as_str()) {
             return Err(format!("photo {} is listed twice", p.id));
+        }
+        // Deleting one entry deletes its file: two entries must never share one.
+        if !files.insert(p.file.as_str()) {
+            return Err(format!(
+                "photo {} shares its file '{}' with another photo",
+                p.id, p.file
+            ));
         }
         if !is_safe_file_name(&p.file) {
             return Err(format!(
@@ -444,6 +477,74 @@ pub fn prompt(session: &TreatmentSession, photos: &[Photo], today: NaiveDate) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A PNG that claims `w`×`h` pixels: a whole header, then one empty data chunk.
+    fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+        fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let mut body = kind.to_vec();
+            body.extend_from_slice(data);
+            out.extend_from_slice(&body);
+            out.extend_from_slice(&crc32fast::hash(&body).to_be_bytes());
+        }
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = w.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB.
+        chunk(&mut png, b"IHDR", &ihdr);
+        chunk(
+            &mut png,
+            b"IDAT",
+            &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        );
+        chunk(&mut png, b"IEND", &[]);
+        png
+    }
+
+    /// A real 16×16 JPEG whose frame header is changed to claim `w`×`h` pixels.
+    fn jpeg_claiming(w: u16, h: u16) -> Vec<u8> {
+        let img = RgbImage::from_pixel(16, 16, image::Rgb([200, 120, 90]));
+        let mut jpeg = Vec::new();
+        img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new(&mut jpeg))
+            .unwrap();
+        let sof = jpeg.windows(2).position(|m| m == [0xFF, 0xC0]).unwrap();
+        jpeg[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+        jpeg[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+        jpeg
+    }
+
+    /// Issue: image bombs. Images claiming more pixels than allowed are refused from their
+    /// header, at once, naming their real size; a small JPEG claiming a huge frame is
+    /// damaged, not stored grey.
+    #[test]
+    fn images_too_large_or_claiming_pixels_they_lack_are_refused_before_decoding() {
+        for (w, h) in [
+            (16_384, 16_384),
+            (30_000, 30_000),
+            (10_000, 7_000),
+            (20_000, 10),
+        ] {
+            let started = std::time::Instant::now();
+            let err = prepare(&png_claiming(w, h)).unwrap_err();
+            assert_eq!(err, PhotoError::TooManyPixels(w, h), "{w}×{h}");
+            assert!(
+                err.to_string().contains(&format!("{w}×{h} pixels")),
+                "{err}"
+            );
+            // Refused from the header: nothing near the image's size was decoded.
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(5),
+                "{w}×{h}"
+            );
+        }
+        let err = prepare(&jpeg_claiming(13_000, 13_000)).unwrap_err();
+        assert!(
+            matches!(&err, PhotoError::Damaged(m) if m.contains("13000×13000")),
+            "{err}"
+        );
+        // The same JPEG as it was made is accepted.
+        assert!(prepare(&jpeg_claiming(16, 16)).is_ok());
+    }
 
     #[test]
     fn safe_file_names() {

@@ -139,7 +139,34 @@ pub struct SessionDraft {
     pub plan: PlanConfig,
 }
 
+/// Checks a session's free text against the limits of `domain::text`: the same rules for a
+/// session entered and one restored from a backup.
+fn check_text(
+    clinic: &Clinic,
+    sclerosant: &Option<String>,
+    stockings: &Stockings,
+    note: &str,
+) -> Result<(), String> {
+    use crate::domain::text::{check_field, check_note};
+    for (what, value) in [
+        ("clinic name", &clinic.name),
+        ("clinic phone", &clinic.phone),
+        ("clinic e-mail", &clinic.email),
+        ("sclerosant", sclerosant),
+        ("stockings' class", &stockings.class),
+        ("stockings' length", &stockings.length),
+    ] {
+        check_field(what, value.as_deref().unwrap_or_default())?;
+    }
+    check_note("session note", note)
+}
+
 impl SessionDraft {
+    /// Checks the free text of the draft against the limits of `domain::text`.
+    fn check_text(&self) -> Result<(), String> {
+        check_text(&self.clinic, &self.sclerosant, &self.stockings, &self.note)
+    }
+
     /// Checks the draft and makes it a session with a fresh identifier, given the identifiers
     /// already taken.
     pub fn into_session(
@@ -149,6 +176,7 @@ impl SessionDraft {
     ) -> Result<TreatmentSession, String> {
         self.plan.validate()?;
         CompressionPlan::new(self.tz, self.date, self.end_time, &self.plan)?;
+        self.check_text()?;
         if let Some(email) = &self.clinic.email {
             if !email.contains('@') {
                 return Err(format!("clinic e-mail '{email}' has no @"));
@@ -180,6 +208,30 @@ impl SessionDraft {
 }
 
 impl TreatmentSession {
+    /// Checks a session read from a backup with the rules a session entered passes: an id
+    /// the app would have given it (its date, then `-2`, `-3`, … for another session that
+    /// day), a valid plan, and bounded text free of control characters.
+    pub fn check(&self) -> Result<(), String> {
+        let base = self.date.format("%Y-%m-%d").to_string();
+        let suffix_ok = match self.id.strip_prefix(&base) {
+            Some("") => true,
+            Some(rest) => rest
+                .strip_prefix('-')
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| n >= 2 && rest == format!("-{n}")),
+            None => false,
+        };
+        if !suffix_ok {
+            return Err(format!(
+                "a session has the id {:?}, which does not match its date {base}",
+                self.id
+            ));
+        }
+        self.plan.validate()?;
+        self.compression_plan()?;
+        check_text(&self.clinic, &self.sclerosant, &self.stockings, &self.note)
+    }
+
     /// The resolved compression plan.
     pub fn compression_plan(&self) -> Result<CompressionPlan, String> {
         CompressionPlan::new(self.tz, self.date, self.end_time, &self.plan)

@@ -28,7 +28,9 @@ mod imp {
         let (tx, rx) = futures_channel::oneshot::channel();
         std::thread::spawn(move || {
             let chosen = rfd::FileDialog::new().pick_file();
-            let read = chosen.map(|path| crate::platform::files::read_chosen(&path));
+            let read = chosen.map(|path| {
+                crate::platform::files::read_chosen(&path, crate::domain::backup::MAX_BACKUP_BYTES)
+            });
             let _ = tx.send(read.transpose());
         });
         rx.await

@@ -38,8 +38,7 @@ impl ShareTarget for SaveDialog {
         let Some(path) = chosen else {
             return Ok(None);
         };
-        crate::platform::files::write_atomic(&path, &file.bytes)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::platform::files::write_chosen(&path, &file.bytes)?;
         Ok(Some(path.display().to_string()))
     }
 }

@@ -7,6 +7,11 @@
 //! - `auto-backup.json`  the whole store after its last change, written atomically by a
 //!   writer thread once the store has been quiet for half a second (at most five seconds
 //!   after a change) and when the store is closed, never on a save's way to "Saved";
+//! - `saved.generation`  the newest change acknowledged as saved (written in place after each
+//!   save's journal sync), so that the loss of the journal or of sled's files is seen at the
+//!   next open instead of being taken for a store that never had those changes;
+//! - `store.recovering/` a store being rebuilt by recovery: moved into place only once it is
+//!   whole, removed if recovery was interrupted before that;
 //! - `store.damaged-*`   a damaged store moved aside by recovery, never deleted;
 //! - `auto-backup.damaged-*.json` an unreadable automatic backup moved aside when the store
 //!   itself is sound (a fresh backup is then written from the store), never deleted.
@@ -68,6 +73,96 @@ struct Durable {
     /// only once the automatic backup holds it, so that recovery from the backup can replay
     /// what came after (`SledStore::recover`).
     journaled: u64,
+    /// `saved.generation`, told every acknowledged change.
+    saved: SavedMark,
+}
+
+/// The name of the acknowledged-change mark in the data folder.
+const SAVED: &str = "saved.generation";
+
+/// `saved.generation`: the newest acknowledged change, as 8 bytes (little-endian) and their
+/// CRC-32, rewritten in place after each save's journal sync. It is not synced on a save's
+/// way to "Saved" (the journal's sync makes the save durable; the mark survives a kill, and
+/// is synced at each checkpoint): it only has to outlive the loss of another file.
+struct SavedMark {
+    file: Option<File>,
+}
+
+impl SavedMark {
+    /// Opens (or creates) the mark of `dir`; without it, losses are still caught by the
+    /// automatic backup's generation, only less precisely.
+    fn open(dir: &Path) -> SavedMark {
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        }
+        SavedMark {
+            file: options.open(dir.join(SAVED)).ok(),
+        }
+    }
+
+    /// Records change `generation` as acknowledged.
+    fn set(&self, generation: u64) {
+        use std::io::{Seek, SeekFrom, Write};
+        let Some(mut file) = self.file.as_ref() else {
+            return;
+        };
+        let mut bytes = generation.to_le_bytes().to_vec();
+        bytes.extend_from_slice(&crc32fast::hash(&generation.to_le_bytes()).to_le_bytes());
+        let _ = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| file.write_all(&bytes));
+    }
+
+    fn sync(&self) {
+        if let Some(file) = &self.file {
+            let _ = file.sync_data();
+        }
+    }
+}
+
+/// The newest acknowledged change `saved.generation` records; `None` when it is missing or
+/// unreadable (an older version's folder, or a damaged mark: the next save rewrites it).
+fn read_saved(dir: &Path) -> Option<u64> {
+    let bytes = read_small(&dir.join(SAVED), 64).ok()?;
+    let bytes: [u8; 12] = bytes.get(..12)?.try_into().ok()?;
+    let generation: [u8; 8] = bytes[..8].try_into().ok()?;
+    let sum = u32::from_le_bytes(bytes[8..].try_into().ok()?);
+    (crc32fast::hash(&generation) == sum)
+        .then(|| u64::from_le_bytes(generation))
+        .filter(|g| *g <= MAX_GENERATION)
+}
+
+/// Reads a small file the store owns: never through a symlink, only a regular file, and at
+/// most `limit` bytes (a file grown past it is damage, not something to read to the end).
+fn read_small(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "{} is larger than {limit} bytes",
+            path.display()
+        )));
+    }
+    Ok(bytes)
 }
 
 /// sled's log file, opened to be synced (writable: Windows syncs only what it may write).
@@ -104,7 +199,9 @@ fn to_batch(ops: &[Op]) -> sled::Batch {
 /// Writes everything sled holds to its files and syncs its log.
 fn sync_sled(db: &sled::Db, durable: &Durable) -> Result<(), StoreError> {
     db.flush().map_err(sled_error)?;
-    durable.log.sync_data().map_err(io_error)
+    durable.log.sync_data().map_err(io_error)?;
+    durable.saved.sync();
+    Ok(())
 }
 
 /// Writes everything sled holds to its files, syncs its log, and only then empties the
@@ -316,7 +413,7 @@ const BACKUP_GENERATION: &str = "auto-backup.generation";
 
 /// The change the automatic backup holds, as its sidecar says; `None` without a readable one.
 fn read_backup_generation(dir: &Path) -> Option<u64> {
-    std::fs::read_to_string(dir.join(BACKUP_GENERATION))
+    String::from_utf8(read_small(&dir.join(BACKUP_GENERATION), 64).ok()?)
         .ok()?
         .trim()
         .parse()
@@ -576,6 +673,15 @@ fn write_backup(
         read_all(db).map_err(|e| e.to_string())?
     };
     let made_at = made_at.ok_or("the time of the change is unknown")?;
+    // A backup never moves backwards: a store behind the backup it has (one that lost
+    // changes) must not overwrite it. The check at open refuses such a store; this is the
+    // last guard before the file is replaced.
+    if let Some(held) = read_backup_generation(dir).filter(|held| *held > snap.generation) {
+        return Err(format!(
+            "the store holds change {} and its automatic backup holds the newer change {held}: the backup was kept as it is",
+            snap.generation
+        ));
+    }
     let bytes = backup::encode(&snap, made_at)?;
     write_atomic(&dir.join(AUTO_BACKUP), &bytes).map_err(|e| e.to_string())?;
     write_backup_generation(dir, snap.generation).map_err(|e| e.to_string())?;
@@ -696,6 +802,10 @@ fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
             Ok(db)
         }
         Ok(Err(sled::Error::Io(e))) if is_disk_full(&e) => Err(StoreError::DiskFull),
+        // sled locks its log file: another process has the store open.
+        Ok(Err(sled::Error::Io(e))) if e.to_string().contains("could not acquire lock") => Err(
+            StoreError::AlreadyOpen(path.parent().unwrap_or(path).to_path_buf()),
+        ),
         Ok(Err(e)) => Err(StoreError::Io(e.to_string())),
         Err(_) => Err(StoreError::Io(
             "the database engine could not read its files".into(),
@@ -705,7 +815,7 @@ fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
 
 /// Reads the automatic backup of a data folder, if there is one.
 pub fn read_auto_backup(dir: &Path) -> Result<Option<backup::Backup>, String> {
-    match std::fs::read(dir.join(AUTO_BACKUP)) {
+    match read_small(&dir.join(AUTO_BACKUP), backup::MAX_BACKUP_BYTES) {
         Ok(bytes) => backup::decode(&bytes)
             .map(Some)
             .map_err(|e| format!("the automatic backup is unusable: {e}")),
@@ -771,6 +881,164 @@ fn read_all(db: &sled::Db) -> Result<Snapshot, StoreError> {
     Ok(snap)
 }
 
+/// What a recovery did.
+pub struct Recovery {
+    /// The rebuilt store, open.
+    pub store: SledStore,
+    /// Where the damaged store now lies (never deleted), if there was one.
+    pub aside: Option<PathBuf>,
+    /// Saves replayed from the damaged store's journal, after those the backup held.
+    pub replayed: usize,
+    /// Saves acknowledged as saved that neither the backup nor the journal held: lost.
+    pub lost: u64,
+}
+
+/// The store being rebuilt by recovery, and the file that marks it whole.
+const RECOVERING: &str = "store.recovering";
+const COMPLETE: &str = "recovered";
+
+/// The largest journal recovery reads (a checkpoint empties it long before).
+const JOURNAL_LIMIT: u64 = 256 << 20;
+
+/// A test hook: a recovery stops dead, as a kill would, at the step `AFTERCARE_CRASH_AT`
+/// names (`staged`, `complete`, `aside`, `placed`). The store tests kill `recover` at each
+/// step and run it again (tests/it/store.rs).
+fn crash_point(step: &str) {
+    if std::env::var_os("AFTERCARE_CRASH_AT").is_some_and(|v| v == step) {
+        std::process::abort();
+    }
+}
+
+/// The message for a store that lacks changes acknowledged as saved.
+fn lost_saves(store: u64, saved: u64) -> String {
+    format!(
+        "change {saved} was saved, but the store holds change {store} only: {} acknowledged save(s) are missing from its files and its journal",
+        saved - store
+    )
+}
+
+/// The generation counter sled holds (0 for a new store).
+fn stored_generation(db: &sled::Db, dir: &Path) -> Result<u64, StoreError> {
+    let damaged = |reason: String| StoreError::Damaged {
+        dir: dir.to_path_buf(),
+        reason,
+    };
+    match db.get(GENERATION_KEY) {
+        Ok(Some(v)) => generation_from(&v)
+            .ok_or_else(|| damaged("the generation counter is unreadable".into())),
+        Ok(None) => Ok(0),
+        Err(e) => match sled_error(e) {
+            StoreError::Io(reason) => Err(damaged(reason)),
+            other => Err(other),
+        },
+    }
+}
+
+/// Whether the journal's entries follow on from change `in_files`, which sled's files hold:
+/// the first at most one past it, each next one the next change.
+fn journal_follows_on(in_files: u64, entries: &[Vec<Op>]) -> Result<(), String> {
+    let mut previous: Option<u64> = None;
+    for ops in entries {
+        let g = entry_generation(ops)
+            .ok_or("its journal holds a change without its generation counter")?;
+        match previous {
+            None if g > in_files.saturating_add(1) => {
+                return Err(format!(
+                    "its database files hold change {in_files} but its journal starts at change {g}: the changes between were lost from its files"
+                ))
+            }
+            Some(p) if g != p.saturating_add(1) => {
+                return Err(format!("its journal skips from change {p} to change {g}"))
+            }
+            _ => {}
+        }
+        previous = Some(g);
+    }
+    Ok(())
+}
+
+/// Refuses a store that another process has open, even when the folder's lock file was
+/// deleted under it (the database engine locks its own log file too).
+fn ensure_not_in_use(dir: &Path) -> Result<(), StoreError> {
+    let Ok(log) = File::open(dir.join(STORE_DIR).join("db")) else {
+        return Ok(());
+    };
+    match log.try_lock() {
+        Ok(()) => Ok(()),
+        Err(TryLockError::WouldBlock) => Err(StoreError::AlreadyOpen(dir.to_path_buf())),
+        // A file system without locks: the folder's own lock is all there is.
+        Err(TryLockError::Error(_)) => Ok(()),
+    }
+}
+
+/// Removes a half-built store of an interrupted recovery.
+fn remove_staging(staging: &Path) -> Result<(), StoreError> {
+    let meta = std::fs::symlink_metadata(staging).map_err(io_error)?;
+    if meta.is_dir() {
+        std::fs::remove_dir_all(staging).map_err(io_error)
+    } else {
+        std::fs::remove_file(staging).map_err(io_error)
+    }
+}
+
+/// Ends a recovery that was interrupted: a whole rebuilt store (marked so) whose damaged
+/// store was already moved aside goes into place; anything else of it is removed (it was
+/// built from the automatic backup and the damaged store's journal, which are still there,
+/// so the next recovery builds it again).
+fn finish_interrupted_recovery(dir: &Path) -> Result<(), StoreError> {
+    let staging = dir.join(RECOVERING);
+    if std::fs::symlink_metadata(&staging).is_err() {
+        return Ok(());
+    }
+    let store_dir = dir.join(STORE_DIR);
+    let whole = read_small(&staging.join(COMPLETE), 64)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|t| t.trim().parse::<u64>().ok());
+    match whole {
+        Some(generation) if std::fs::symlink_metadata(&store_dir).is_err() => {
+            std::fs::rename(&staging, &store_dir).map_err(io_error)?;
+            sync_dir(dir).map_err(io_error)?;
+            let _ = std::fs::remove_file(store_dir.join(COMPLETE));
+            let mark = SavedMark::open(dir);
+            mark.set(generation);
+            mark.sync();
+            Ok(())
+        }
+        _ => {
+            remove_staging(&staging)?;
+            sync_dir(dir).map_err(io_error)
+        }
+    }
+}
+
+/// Adds to `batch` what makes a store hold `snapshot` at change `generation` (over removals
+/// of every key the store had, added first, or over an empty store).
+fn snapshot_batch(
+    mut batch: sled::Batch,
+    snapshot: &Snapshot,
+    generation: u64,
+) -> Result<sled::Batch, StoreError> {
+    for p in &snapshot.photos {
+        batch.insert(photo_key(&p.id).as_bytes(), encode_value("photo", p)?);
+    }
+    for s in &snapshot.sessions {
+        batch.insert(session_key(&s.id).as_bytes(), encode_value("session", s)?);
+    }
+    for c in &snapshot.checkins {
+        batch.insert(
+            checkin_key(&c.session, c.date).as_bytes(),
+            encode_value("checkin", c)?,
+        );
+    }
+    for d in &snapshot.deliveries {
+        batch.insert(delivery_key(&d.id).as_bytes(), encode_value("delivery", d)?);
+    }
+    batch.insert(SETTINGS_KEY, encode_value("settings", &snapshot.settings)?);
+    batch.insert(GENERATION_KEY, &generation.to_be_bytes());
+    Ok(batch)
+}
+
 impl SledStore {
     /// Opens (or creates) the store in `dir` and checks all of it. A damaged store, or one
     /// that has lost changes its automatic backup holds, is refused with
@@ -783,27 +1051,58 @@ impl SledStore {
 
     /// Opens (or creates) the store in `dir` without waiting for the full check, which runs
     /// on the writer's thread: what opening costs then does not grow with the history. What
-    /// is checked here: sled opens, the journal reads and replays, the generation counter
-    /// reads, and the store is not behind its automatic backup (as the backup's sidecar
-    /// says). A save, [`Store::load`], [`SledStore::notice`] and
-    /// [`SledStore::checked`] wait for the full check, and fail as [`SledStore::open`] would.
+    /// is checked here: no other process uses the store, sled opens, the journal reads and
+    /// follows on from sled's files, it replays, the generation counter reads, and the store
+    /// holds every change acknowledged as saved (`saved.generation`) and is not behind its
+    /// automatic backup (as the backup's sidecar says). A save, [`Store::load`],
+    /// [`SledStore::notice`] and [`SledStore::checked`] wait for the full check, and fail as
+    /// [`SledStore::open`] would.
     pub fn open_unchecked(dir: &Path, clock: Box<dyn Clock + Send>) -> Result<Self, StoreError> {
         let lock = lock(dir)?;
+        ensure_not_in_use(dir)?;
+        finish_interrupted_recovery(dir)?;
+        Self::open_locked(dir, lock, clock)
+    }
+
+    /// [`SledStore::open_unchecked`] once the folder's lock is held.
+    fn open_locked(
+        dir: &Path,
+        lock: File,
+        clock: Box<dyn Clock + Send>,
+    ) -> Result<Self, StoreError> {
         let damaged = |reason: String| StoreError::Damaged {
             dir: dir.to_path_buf(),
             reason,
         };
-        let db = match open_db(&dir.join(STORE_DIR)) {
+        let store_dir = dir.join(STORE_DIR);
+        let db = match open_db(&store_dir) {
             Ok(db) => db,
             Err(StoreError::Io(reason)) => return Err(damaged(reason)),
             Err(other) => return Err(other),
         };
         // Saves acknowledged after the last checkpoint are in the journal: replay them, in
-        // order, before anything reads the store.
-        let store_dir = dir.join(STORE_DIR);
+        // order, before anything reads the store. The journal must follow on from what
+        // sled's files hold: a journal that starts after them means sled's files lost
+        // changes (deleted or cut short), and replaying it would hide that.
         let (journal, entries) = Journal::open(&store_dir.join(JOURNAL)).map_err(io_error)?;
         let entries = entries.map_err(damaged)?;
         let log = open_log(&store_dir)?;
+        let in_files = stored_generation(&db, dir)?;
+        journal_follows_on(in_files, &entries).map_err(damaged)?;
+        // Before anything is replayed or emptied: the store must hold every acknowledged
+        // change, and must not be behind its automatic backup.
+        let replayed_to = entries
+            .last()
+            .and_then(|ops| entry_generation(ops))
+            .unwrap_or(0)
+            .max(in_files);
+        let backed_up = read_backup_generation(dir);
+        if let Some(backed_up) = backed_up.filter(|b| *b > replayed_to) {
+            return Err(damaged(lost_data(replayed_to, backed_up)));
+        }
+        if let Some(saved) = read_saved(dir).filter(|saved| *saved > replayed_to) {
+            return Err(damaged(lost_saves(replayed_to, saved)));
+        }
         let mut durable = Durable {
             journal,
             log,
@@ -812,6 +1111,7 @@ impl SledStore {
                 .filter_map(|ops| entry_generation(ops))
                 .max()
                 .unwrap_or(0),
+            saved: SavedMark::open(dir),
         };
         if !entries.is_empty() {
             for ops in &entries {
@@ -826,19 +1126,8 @@ impl SledStore {
             // Only a cut-off append: nothing to replay.
             durable.journal.clear().map_err(io_error)?;
         }
-        let generation = match db.get(GENERATION_KEY) {
-            Ok(Some(v)) => generation_from(&v)
-                .ok_or_else(|| damaged("the generation counter is unreadable".into()))?,
-            Ok(None) => 0,
-            Err(e) => match sled_error(e) {
-                StoreError::Io(reason) => return Err(damaged(reason)),
-                other => return Err(other),
-            },
-        };
-        let backed_up = read_backup_generation(dir);
-        if let Some(backed_up) = backed_up.filter(|b| *b > generation) {
-            return Err(damaged(lost_data(generation, backed_up)));
-        }
+        let generation = stored_generation(&db, dir)?;
+        durable.saved.set(generation);
         let made_at = clock.now().with_timezone(&clock.zone()).fixed_offset();
         let durable = Arc::new(Mutex::new(durable));
         let store = SledStore {
@@ -876,13 +1165,25 @@ impl SledStore {
         self.backup.notice()
     }
 
-    /// Moves a damaged store aside (never deleting it), and rebuilds the store from the
-    /// automatic backup. Returns the opened store and where the damaged one now lies.
-    pub fn recover(
+    /// Rebuilds a damaged store from the automatic backup and the saves its journal holds
+    /// after it, and moves the damaged store aside (never deleting it). Refused while another
+    /// process uses the store, and for a store that is sound
+    /// ([`StoreError::NothingToRecover`]). The new store is built beside the old one and
+    /// moved into place only when whole, so a recovery killed at any point can be run again
+    /// and loses nothing.
+    pub fn recover<C: Clock + Send + Clone + 'static>(
         dir: &Path,
-        clock: Box<dyn Clock + Send>,
-    ) -> Result<(Self, PathBuf), StoreError> {
+        clock: C,
+    ) -> Result<Recovery, StoreError> {
         let lock = lock(dir)?;
+        ensure_not_in_use(dir)?;
+        finish_interrupted_recovery(dir)?;
+        let probe = lock.try_clone().map_err(io_error)?;
+        if let Ok(store) = Self::open_locked(dir, probe, Box::new(clock.clone())) {
+            if store.checked().is_ok() {
+                return Err(StoreError::NothingToRecover(dir.to_path_buf()));
+            }
+        }
         let auto = read_auto_backup(dir)
             .map_err(|e| {
                 StoreError::Io(format!(
@@ -895,97 +1196,120 @@ impl SledStore {
                     dir.display()
                 ))
             })?;
-        let (mut store, aside) = Self::rebuild(dir, lock, clock, &auto.snapshot)?;
-        store.replay_after(&aside, auto.snapshot.generation)?;
-        Ok((store, aside))
-    }
-
-    /// Saves acknowledged after the automatic backup was written are still in the damaged
-    /// store's journal (it is emptied only once the backup holds them): replays, in order,
-    /// those that follow on from the backup's change `backed_up`. An unreadable journal, or a
-    /// gap, ends the replay there. Returns how many were replayed.
-    fn replay_after(&mut self, aside: &Path, backed_up: u64) -> Result<usize, StoreError> {
-        let Ok(bytes) = std::fs::read(aside.join(JOURNAL)) else {
-            return Ok(0);
-        };
-        let Ok(entries) = crate::platform::journal::read(&bytes) else {
-            return Ok(0);
-        };
-        let mut next = backed_up.saturating_add(1);
-        let mut replayed = 0;
-        for ops in entries {
-            match entry_generation(&ops) {
-                Some(g) if g < next => continue,
-                Some(g) if g == next => {
-                    let ops: Vec<Op> = ops
-                        .into_iter()
-                        .filter(|op| !matches!(op, Op::Put(k, _) if k.as_slice() == GENERATION_KEY.as_bytes()))
-                        .collect();
-                    self.commit(ops)?;
-                    next += 1;
-                    replayed += 1;
-                }
-                _ => break,
-            }
-        }
-        Ok(replayed)
+        // Saves acknowledged after the backup was written are still in the damaged store's
+        // journal (it is emptied only once the backup holds them).
+        let journal = read_small(&dir.join(STORE_DIR).join(JOURNAL), JOURNAL_LIMIT)
+            .ok()
+            .and_then(|bytes| crate::platform::journal::read(&bytes).ok())
+            .unwrap_or_default();
+        // The backup holds change `auto.snapshot.generation` of this very store: the rebuilt
+        // one goes on from there (or from the sidecar, if that says more).
+        let from = read_backup_generation(dir)
+            .unwrap_or(0)
+            .max(auto.snapshot.generation);
+        Self::rebuild(dir, lock, Box::new(clock), &auto.snapshot, &journal, from)
     }
 
     /// Moves a damaged store aside (never deleting it) and rebuilds it from `snapshot`, a
-    /// backup file the patient chose. Returns the opened store and where the damaged one lies.
+    /// backup file the patient chose.
     pub fn recover_from(
         dir: &Path,
         clock: Box<dyn Clock + Send>,
         snapshot: &Snapshot,
-    ) -> Result<(Self, PathBuf), StoreError> {
+    ) -> Result<Recovery, StoreError> {
         let lock = lock(dir)?;
-        Self::rebuild(dir, lock, clock, snapshot)
+        ensure_not_in_use(dir)?;
+        finish_interrupted_recovery(dir)?;
+        // A file from elsewhere: the store goes on from its own backup's counter, never from
+        // the file's.
+        let from = read_backup_generation(dir).unwrap_or(0);
+        Self::rebuild(dir, lock, clock, snapshot, &[], from)
     }
 
+    /// Builds the store from `snapshot` and the entries of `journal` that follow on from it,
+    /// in `store.recovering/`, numbering its changes after change `from` (never behind the
+    /// automatic backup's sidecar, so that the next open does not take the rebuilt store for
+    /// one that lost data); marks it whole, moves the old store aside and the new one into
+    /// place, and opens it.
     fn rebuild(
         dir: &Path,
         lock: File,
         clock: Box<dyn Clock + Send>,
         snapshot: &Snapshot,
-    ) -> Result<(Self, PathBuf), StoreError> {
+        journal: &[Vec<Op>],
+        from: u64,
+    ) -> Result<Recovery, StoreError> {
+        let saved_before = read_saved(dir);
+        let staging = dir.join(RECOVERING);
+        if std::fs::symlink_metadata(&staging).is_ok() {
+            remove_staging(&staging)?;
+        }
+        let mut generation = next_generation(from)?;
+        let mut held = snapshot.generation;
+        let mut replayed = 0;
+        {
+            let db = open_db(&staging)?;
+            db.apply_batch(snapshot_batch(
+                sled::Batch::default(),
+                snapshot,
+                generation,
+            )?)
+            .map_err(sled_error)?;
+            for ops in journal {
+                match entry_generation(ops) {
+                    Some(g) if g <= held => continue,
+                    Some(g) if g == held + 1 => {
+                        generation = next_generation(generation)?;
+                        let mut ops: Vec<Op> = ops
+                            .iter()
+                            .filter(|op| !matches!(op, Op::Put(k, _) if k.as_slice() == GENERATION_KEY.as_bytes()))
+                            .cloned()
+                            .collect();
+                        ops.push(Op::Put(
+                            GENERATION_KEY.into(),
+                            generation.to_be_bytes().to_vec(),
+                        ));
+                        db.apply_batch(to_batch(&ops)).map_err(sled_error)?;
+                        held = g;
+                        replayed += 1;
+                    }
+                    _ => break,
+                }
+            }
+            db.flush().map_err(sled_error)?;
+            open_log(&staging)?.sync_data().map_err(io_error)?;
+        }
+        crash_point("staged");
+        // Whole: the mark says so, with the generation the new store holds.
+        write_atomic(
+            &staging.join(COMPLETE),
+            format!("{generation}\n").as_bytes(),
+        )
+        .map_err(io_error)?;
+        crash_point("complete");
         let stamp = clock.now().format("%Y%m%dT%H%M%SZ");
         let store_dir = dir.join(STORE_DIR);
-        let aside = free_name(dir, &format!("store.damaged-{stamp}"), "");
-        if store_dir.exists() {
+        let aside = if std::fs::symlink_metadata(&store_dir).is_ok() {
+            let aside = free_name(dir, &format!("store.damaged-{stamp}"), "");
             std::fs::rename(&store_dir, &aside).map_err(io_error)?;
-            sync_dir(dir).map_err(io_error)?;
-        }
-        let db = open_db(&store_dir)?;
-        let (journal, _) = Journal::open(&store_dir.join(JOURNAL)).map_err(io_error)?;
-        let log = open_log(&store_dir)?;
-        let durable = Arc::new(Mutex::new(Durable {
-            journal,
-            log,
-            journaled: 0,
-        }));
-        let mut store = SledStore {
-            backup: BackupWriter::start(
-                db.clone(),
-                dir.to_path_buf(),
-                Arc::clone(&durable),
-                0,
-                None,
-            ),
-            dir: dir.to_path_buf(),
-            db,
-            generation: 0,
-            clock,
-            durable,
-            broken: None,
-            _lock: lock,
+            Some(aside)
+        } else {
+            None
         };
-        // Never behind the backup's generation, even when restoring an older file, so that
-        // the next open does not take the rebuilt store for one that lost data.
-        store.generation = read_backup_generation(dir).unwrap_or(0);
-        store.replace_all(snapshot)?;
-        Ok((store, aside))
+        sync_dir(dir).map_err(io_error)?;
+        crash_point("aside");
+        finish_interrupted_recovery(dir)?;
+        crash_point("placed");
+        let store = Self::open_locked(dir, lock, clock)?;
+        store.backup.settle();
+        let lost = saved_before.map_or(0, |saved| saved.saturating_sub(held));
+        Ok(Recovery {
+            store,
+            aside,
+            replayed,
+            lost,
+        })
     }
-
     /// The data folder.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -1023,6 +1347,7 @@ impl SledStore {
             let mut durable = lock_durable(&self.durable);
             durable.journal.append(&ops).map_err(io_error)?;
             durable.journaled = generation;
+            durable.saved.set(generation);
             if let Err(e) = self.db.apply_batch(to_batch(&ops)) {
                 // The change is in the journal and comes back at the next open; until then
                 // this copy must not hand out the same generation again.
@@ -1176,29 +1501,14 @@ impl Store for SledStore {
 
     fn replace_all(&mut self, snapshot: &Snapshot) -> Result<(), StoreError> {
         self.checked()?;
-        let mut batch = sled::Batch::default();
+        let mut removals = sled::Batch::default();
         for item in self.db.iter() {
             let (k, _) = item.map_err(sled_error)?;
-            batch.remove(k);
+            removals.remove(k);
         }
-        for p in &snapshot.photos {
-            batch.insert(photo_key(&p.id).as_bytes(), encode_value("photo", p)?);
-        }
-        for s in &snapshot.sessions {
-            batch.insert(session_key(&s.id).as_bytes(), encode_value("session", s)?);
-        }
-        for c in &snapshot.checkins {
-            batch.insert(
-                checkin_key(&c.session, c.date).as_bytes(),
-                encode_value("checkin", c)?,
-            );
-        }
-        for d in &snapshot.deliveries {
-            batch.insert(delivery_key(&d.id).as_bytes(), encode_value("delivery", d)?);
-        }
-        batch.insert(SETTINGS_KEY, encode_value("settings", &snapshot.settings)?);
-        let generation = next_generation(self.generation.max(snapshot.generation))?;
-        batch.insert(GENERATION_KEY, &generation.to_be_bytes());
+        // The store goes on from its own counter, whatever the restored file says.
+        let generation = next_generation(self.generation)?;
+        let batch = snapshot_batch(removals, snapshot, generation)?;
         // A restore can be megabytes: it goes to sled's files directly, with a checkpoint,
         // instead of through the journal.
         {
@@ -1208,6 +1518,8 @@ impl Store for SledStore {
             checkpoint(&self.db, &mut durable)?;
             self.db.apply_batch(batch).map_err(sled_error)?;
             sync_sled(&self.db, &durable)?;
+            durable.saved.set(generation);
+            durable.saved.sync();
         }
         self.generation = generation;
         self.backup.changed(generation, self.made_at());

@@ -64,6 +64,8 @@ pub struct Launch {
     pub notifications: Option<String>,
     /// The repair notice of the store's full check has been shown (see `take_notice`).
     notice_told: bool,
+    /// What the last recovery could not bring back, to be told once (see `take_notice`).
+    recovery_notice: Option<String>,
     /// The screen to open on instead of Today.
     pub first_screen: Option<Screen>,
     /// Report the first frame (smoke test, start-up benchmark).
@@ -147,6 +149,7 @@ impl Launch {
             system_locale: locale.to_string(),
             notifications: None,
             notice_told: false,
+            recovery_notice: None,
             first_screen: None,
             first_frame: None,
             open_reminder: None,
@@ -173,6 +176,9 @@ impl Launch {
     /// What the store's full check (in the background since the window opened) repaired,
     /// once; `None` afterwards. Waits for the check.
     pub fn take_notice(&mut self) -> Option<String> {
+        if let Some(notice) = self.recovery_notice.take() {
+            return Some(notice);
+        }
         if self.notice_told {
             return None;
         }
@@ -187,12 +193,20 @@ impl Launch {
     pub fn recover(&mut self) {
         // The damaged store, if this window opened it, lets go of the folder first.
         self.state = Startup::Failed(String::new());
-        self.state = match SledStore::recover(&self.dir, Box::new(self.clock)) {
-            Ok((store, _)) => Startup::Ready(Box::new(crate::platform::photos::open_app(
-                store,
-                self.clock,
-                &self.system_locale,
-            ))),
+        self.state = match SledStore::recover(&self.dir, self.clock) {
+            Ok(recovery) => {
+                self.recovery_notice = (recovery.lost > 0).then(|| {
+                    format!(
+                        "{} save(s) made after the automatic backup could not be recovered: check the last days' check-ins and enter what is missing again",
+                        recovery.lost
+                    )
+                });
+                Startup::Ready(Box::new(crate::platform::photos::open_app(
+                    recovery.store,
+                    self.clock,
+                    &self.system_locale,
+                )))
+            }
             Err(e) => Startup::Failed(format!("Recovery failed: {e}")),
         };
     }

@@ -531,9 +531,11 @@ pub fn apply(shared: &Shared, state: &mut UiState, intent: Intent) {
                     state.share = options;
                     Ok(())
                 }
-                Intent::PreviewRestore(path) => {
-                    preview_restore(app, state, read_chosen(&path).as_deref())
-                }
+                Intent::PreviewRestore(path) => preview_restore(
+                    app,
+                    state,
+                    read_chosen(&path, crate::domain::backup::MAX_BACKUP_BYTES).as_deref(),
+                ),
                 Intent::PreviewRestoreBytes(bytes) => {
                     preview_restore(app, state, Ok(bytes.as_slice()))
                 }

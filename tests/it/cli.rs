@@ -389,11 +389,12 @@ fn aftercare_now_and_tz_come_from_the_environment() {
 }
 
 /// A backup's change counter is validated: u64::MAX (a crafted file) and anything above
-/// `MAX_BACKUP_GENERATION` are refused with a message instead of overflowing, and the highest
-/// one allowed restores into a store that still takes check-ins and backs them up.
+/// `MAX_GENERATION` are refused with a message instead of overflowing; the highest one
+/// allowed restores, and the store goes on from its own counter, so it still takes check-ins
+/// and its backup restores again.
 #[test]
 fn a_backup_change_counter_out_of_range_is_refused_and_the_highest_allowed_keeps_working() {
-    use aftercare::domain::backup::{self, MAX_BACKUP_GENERATION};
+    use aftercare::domain::backup::{self, MAX_GENERATION};
     let dir = tempfile::tempdir().unwrap();
     seed(dir.path());
     let file = dir.path().join("mine.json");
@@ -404,7 +405,7 @@ fn a_backup_change_counter_out_of_range_is_refused_and_the_highest_allowed_keeps
         &["backup", "--out", file.to_str().unwrap()],
     );
     let decoded = backup::decode(&std::fs::read(&file).unwrap()).unwrap();
-    for generation in [u64::MAX, u64::MAX - 1, MAX_BACKUP_GENERATION + 1] {
+    for generation in [u64::MAX, u64::MAX - 1, MAX_GENERATION + 1] {
         let mut snapshot = decoded.snapshot.clone();
         snapshot.generation = generation;
         let path = dir.path().join(format!("counter-{generation}.json"));
@@ -426,7 +427,7 @@ fn a_backup_change_counter_out_of_range_is_refused_and_the_highest_allowed_keeps
         assert!(!err.contains("panicked"), "{generation}: {err}");
     }
     let mut snapshot = decoded.snapshot.clone();
-    snapshot.generation = MAX_BACKUP_GENERATION;
+    snapshot.generation = MAX_GENERATION;
     let highest = dir.path().join("highest.json");
     std::fs::write(
         &highest,
@@ -460,6 +461,12 @@ fn a_backup_change_counter_out_of_range_is_refused_and_the_highest_allowed_keeps
         TZ,
         NOW,
         &["backup", "--out", again.to_str().unwrap()],
+    );
+    let written = backup::decode(&std::fs::read(&again).unwrap()).unwrap();
+    assert!(
+        written.snapshot.generation < 10,
+        "{}",
+        written.snapshot.generation
     );
     let third = tempfile::tempdir().unwrap();
     ok(third.path(), TZ, NOW, &["restore", again.to_str().unwrap()]);
@@ -918,4 +925,251 @@ fn seeded_history_for_the_benchmarks_is_a_year_of_check_ins() {
         out.starts_with("save_median_us=") && out.contains(" floor_median_us="),
         "{out}"
     );
+}
+
+/// Issue: "`--out` renames over whatever the path is". A device, a pipe, a symbolic link
+/// and a folder given as `--out` are refused with one line (exit 2) and left as they were;
+/// an existing regular file is replaced whole.
+#[test]
+fn out_refuses_devices_pipes_links_and_folders_and_touches_none_of_them() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    let cases: [(&Path, &str); 4] = [
+        (Path::new("/dev/null"), "not a regular file"),
+        (&fifo, "not a regular file"),
+        (&link, "a symbolic link"),
+        (&folder, "a folder"),
+    ];
+    for (path, said) in cases {
+        let err = fails(
+            dir.path(),
+            TZ,
+            NOW,
+            &["backup", "--out", path.to_str().unwrap()],
+            2,
+        );
+        assert!(err.contains(said), "{}: {err}", path.display());
+        assert!(err.contains("nothing was written"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(std::fs::symlink_metadata(&folder).unwrap().is_dir());
+    // An existing regular file is replaced by the whole new one.
+    let existing = dir.path().join("report.csv");
+    std::fs::write(&existing, "old").unwrap();
+    ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            existing.to_str().unwrap(),
+        ],
+    );
+    assert!(std::fs::read_to_string(&existing)
+        .unwrap()
+        .starts_with("session,"));
+    // A folder that does not exist is named.
+    let missing = dir.path().join("no-such-folder").join("r.csv");
+    let err = fails(
+        dir.path(),
+        TZ,
+        NOW,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            missing.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(err.contains("does not exist"), "{err}");
+}
+
+/// Issue: "the temporary file beside `--out` is always `.NAME.tmp`". A symlink planted at
+/// that name is not followed; two exports from two data folders to one path leave one
+/// whole file, never a mix; a temporary file a killed export left an hour ago is cleaned up,
+/// a fresh one (perhaps another export's) is not.
+#[test]
+fn out_writes_through_an_unpredictable_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let target = dir.path().join("backup.json");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join(".backup.json.tmp")).unwrap();
+    let old = dir.path().join(".backup.json.killed.tmp");
+    std::fs::write(&old, "left by a killed export").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+        .unwrap();
+    let fresh = dir.path().join(".backup.json.running.tmp");
+    std::fs::write(&fresh, "another export's").unwrap();
+    ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &["backup", "--out", target.to_str().unwrap()],
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(!old.exists(), "the stale temporary file stayed");
+    assert!(fresh.exists(), "a fresh temporary file was removed");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with(".backup.json.") && n != ".backup.json.tmp" && !n.contains("running")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // Two data folders exporting different files to one path at once.
+    let other = tempfile::tempdir().unwrap();
+    seed(other.path());
+    ok(
+        other.path(),
+        TZ,
+        NOW,
+        &[
+            "checkin",
+            "--date",
+            "2026-11-23",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+            "--note",
+            "other folder",
+        ],
+    );
+    let shared = dir.path().join("shared.csv");
+    let expected: Vec<String> = [dir.path(), other.path()]
+        .iter()
+        .map(|d| {
+            let one = d.join("alone.csv");
+            ok(
+                d,
+                TZ,
+                NOW,
+                &["export", "--format", "csv", "--out", one.to_str().unwrap()],
+            );
+            std::fs::read_to_string(one).unwrap()
+        })
+        .collect();
+    assert_ne!(expected[0], expected[1]);
+    for _ in 0..10 {
+        let children: Vec<_> = [dir.path(), other.path()]
+            .iter()
+            .map(|d| {
+                super::support::cmd(d, TZ, NOW)
+                    .args([
+                        "export",
+                        "--format",
+                        "csv",
+                        "--out",
+                        shared.to_str().unwrap(),
+                    ])
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for mut child in children {
+            assert!(child.wait().unwrap().success());
+        }
+        let got = std::fs::read_to_string(&shared).unwrap();
+        assert!(expected.contains(&got), "a mix of two exports:\n{got}");
+    }
+}
+
+/// Issue: whole-file reads with no size bound. `restore` and `photo add` refuse a device, a
+/// pipe (which would never end) and a file over the documented limit at once, with a
+/// message, and change nothing.
+#[test]
+fn restore_and_photo_add_refuse_devices_pipes_and_oversized_files() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let before = status_json(dir.path(), TZ, NOW);
+    let fifo = dir.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let huge = dir.path().join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(aftercare::domain::backup::MAX_BACKUP_BYTES + 1)
+        .unwrap();
+    let huge_photo = dir.path().join("huge.jpg");
+    std::fs::File::create(&huge_photo)
+        .unwrap()
+        .set_len(aftercare::domain::photo::MAX_INPUT_BYTES as u64 + 1)
+        .unwrap();
+    let photo = |file: &Path| {
+        vec![
+            "photo".to_string(),
+            "add".into(),
+            "--session".into(),
+            "2026-11-20".into(),
+            "--area".into(),
+            "right-knee".into(),
+            "--kind".into(),
+            "baseline".into(),
+            file.to_str().unwrap().into(),
+        ]
+    };
+    let restore = |file: &Path| {
+        vec![
+            "restore".to_string(),
+            "--yes".into(),
+            file.to_str().unwrap().into(),
+        ]
+    };
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (restore(Path::new("/dev/zero")), "not a regular file"),
+        (restore(&fifo), "not a regular file"),
+        (restore(&huge), "larger than"),
+        (photo(Path::new("/dev/zero")), "not a regular file"),
+        (photo(&fifo), "not a regular file"),
+        (photo(&huge_photo), "larger than"),
+    ];
+    for (args, said) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let err = fails(dir.path(), TZ, NOW, &args, 2);
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+    assert_eq!(status_json(dir.path(), TZ, NOW), before);
 }

@@ -1,7 +1,7 @@
 //! The sled store on a real folder: round trips, damage and recovery, two processes, and a
 //! crash loop that SIGKILLs a writer at random moments.
 
-use super::support::{add_session, cmd, fails, ok, status_json, Rng};
+use super::support::{add_session, cmd, fails, ok, run, status_json, Rng};
 use aftercare::app::{Aftercare, FixedClock, Store, StoreError};
 use aftercare::domain::backup::Snapshot;
 use aftercare::domain::checkin::{CheckInDraft, WearAnswer};
@@ -1153,7 +1153,7 @@ fn every_file_the_app_makes_is_owner_only_under_any_umask() {
         found
     }
     let under_umask_000 = |dir: &std::path::Path, args: &[&str]| {
-        let mut c = super::support::cmd(dir, TZ, NOW);
+        let c = super::support::cmd(dir, TZ, NOW);
         let program = c.get_program().to_owned();
         let mut line = vec![program.to_string_lossy().into_owned()];
         line.extend(c.get_args().map(|a| a.to_string_lossy().into_owned()));
@@ -1209,4 +1209,274 @@ fn every_file_the_app_makes_is_owner_only_under_any_umask() {
     assert!(!loose(&dir).is_empty());
     under_umask_000(&dir, &["status"]);
     assert_eq!(loose(&dir), Vec::<String>::new());
+}
+
+/// Copies a data folder as it is on disk now (a store still open in this process: its
+/// acknowledged saves are in its journal, what sled holds may not be in sled's files yet),
+/// which is what a kill at this moment leaves.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Sessions and check-ins in a snapshot, as (count, count).
+fn counts(snap: &Snapshot) -> (usize, usize) {
+    (snap.sessions.len(), snap.checkins.len())
+}
+
+/// A data folder as a kill right after a save leaves it: one session and six check-ins in
+/// the automatic backup, then a second session acknowledged (in the journal only).
+fn killed_after_a_second_session(into: &Path) {
+    let live = tempfile::tempdir().unwrap();
+    seeded(live.path());
+    let store = SledStore::open(live.path(), Box::new(clock())).unwrap();
+    let mut app = Aftercare::new(store, clock());
+    let mut second = draft();
+    second.date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    app.add_session(second).unwrap();
+    copy_dir(live.path(), into);
+    drop(app);
+    let backup = aftercare::platform::sled_store::read_auto_backup(into)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        counts(&backup.snapshot),
+        (1, 6),
+        "the copy was taken after the automatic backup caught up"
+    );
+}
+
+/// sled's snapshots of its index (`snap.*`).
+fn remove_snapshots(store: &Path) {
+    for snap in named(store, "snap.") {
+        std::fs::remove_file(snap).unwrap();
+    }
+}
+
+/// Issue: "a journal replay hides lost store files, then the automatic backup is
+/// overwritten". sled's files lose what they held (deleted, or the tail of the log zeroed,
+/// with no index snapshot) while the journal holds a later save: the store is refused as
+/// damaged instead of replaying the journal over an empty store, the automatic backup is
+/// not rewritten, and `recover` brings back everything.
+#[test]
+fn a_journal_that_does_not_follow_on_from_sleds_files_is_damage_and_the_backup_is_kept() {
+    let damages: [Damage; 2] = [
+        ("db deleted", |db| std::fs::remove_file(db).unwrap()),
+        ("db tail zeroed", |db| {
+            let used = used_len(db);
+            let mut bytes = std::fs::read(db).unwrap();
+            for b in &mut bytes[used / 3..] {
+                *b = 0;
+            }
+            std::fs::write(db, bytes).unwrap();
+        }),
+    ];
+    for (name, damage) in damages {
+        let dir = tempfile::tempdir().unwrap();
+        killed_after_a_second_session(dir.path());
+        let store_dir = dir.path().join("store");
+        damage(&store_dir.join("db"));
+        remove_snapshots(&store_dir);
+        let backup_before = std::fs::read(dir.path().join("auto-backup.json")).unwrap();
+        let err = fails(dir.path(), TZ, NOW, &["status"], 3);
+        assert!(err.contains("damaged"), "{name}: {err}");
+        assert_eq!(
+            std::fs::read(dir.path().join("auto-backup.json")).unwrap(),
+            backup_before,
+            "{name}: the automatic backup was rewritten from the damaged store"
+        );
+        let out = ok(dir.path(), TZ, NOW, &["recover"]);
+        assert!(out.contains("later save(s)"), "{name}: {out}");
+        assert!(!out.contains("and 0 later save(s)"), "{name}: {out}");
+        let snap = SledStore::open(dir.path(), Box::new(clock()))
+            .unwrap()
+            .load()
+            .unwrap();
+        assert_eq!(counts(&snap), (2, 6), "{name}");
+    }
+}
+
+/// Issue: "a deleted lock file turns the app's own advice into loss". With the folder's lock
+/// file deleted under a running writer, a second copy is told the store is already open
+/// (not damaged), `recover` refuses to touch it, and every acknowledged save is kept.
+#[test]
+fn a_deleted_lock_file_still_keeps_a_second_copy_and_recover_away() {
+    let dir = tempfile::tempdir().unwrap();
+    add_session(dir.path(), NOW);
+    let mut writer = spawn_writer(dir.path(), "held");
+    let mut lines = BufReader::new(writer.stdout.take().unwrap()).lines();
+    let first = lines.next().expect("the writer acknowledges").unwrap();
+    assert!(first.starts_with("ack held-0 "), "{first}");
+    std::fs::remove_file(dir.path().join("aftercare.lock")).unwrap();
+    for args in [&["status"][..], &["recover"][..]] {
+        let err = fails(dir.path(), TZ, NOW, args, 3);
+        assert!(
+            err.contains("already open in another copy of Aftercare"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("damaged"), "{args:?}: {err}");
+    }
+    assert!(named(dir.path(), "store.damaged-").is_empty());
+    writer.kill().unwrap();
+    writer.wait().unwrap();
+    let acked: Vec<(String, String)> = std::iter::once(Ok(first))
+        .chain(lines)
+        .map_while(Result::ok)
+        .filter_map(
+            |l| match l.split_whitespace().collect::<Vec<_>>().as_slice() {
+                ["ack", note, date] => Some((note.to_string(), date.to_string())),
+                _ => None,
+            },
+        )
+        .collect();
+    assert_eq!(check_after_kill(dir.path(), &acked), Ok(0));
+}
+
+/// A data folder whose store is damaged (sled's log zeroed) while saves acknowledged after
+/// its automatic backup are in its journal; returns the acknowledged check-ins.
+fn damaged_with_journaled_saves(dir: &Path) -> Vec<(String, String)> {
+    add_session(dir, NOW);
+    let mut child = spawn_writer(dir, "j");
+    let mut acked: Vec<(String, String)> = Vec::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while acked.len() < 20 {
+        let line = lines.next().expect("the writer acknowledges").unwrap();
+        if let ["ack", note, date] = line.split_whitespace().collect::<Vec<_>>().as_slice() {
+            acked.push((note.to_string(), date.to_string()));
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    zero(&dir.join("store").join("db"));
+    acked
+}
+
+/// Issue: "an interrupted recover, then a second one, skips journaled saves". `recover` is
+/// killed at each of its steps, then run again: every acknowledged save comes back, and the
+/// damaged store with its journal is kept aside.
+#[test]
+fn a_recovery_killed_at_any_step_and_run_again_loses_nothing() {
+    for step in ["staged", "complete", "aside", "placed"] {
+        let dir = tempfile::tempdir().unwrap();
+        let acked = damaged_with_journaled_saves(dir.path());
+        let killed = cmd(dir.path(), TZ, NOW)
+            .arg("recover")
+            .env("AFTERCARE_CRASH_AT", step)
+            .output()
+            .unwrap();
+        assert!(
+            !killed.status.success(),
+            "{step}: the recovery was not stopped"
+        );
+        // Run again: either it recovers, or (killed after the store was whole and in place)
+        // the store opens sound and there is nothing left to recover.
+        let again = run(dir.path(), TZ, NOW, &["recover"]);
+        let said = String::from_utf8_lossy(&again.stderr);
+        assert!(
+            again.status.success() || (again.status.code() == Some(2) && said.contains("sound")),
+            "{step}: {said}"
+        );
+        let snap = SledStore::open(dir.path(), Box::new(clock()))
+            .unwrap()
+            .load()
+            .unwrap();
+        let lost = missing(&acked, &snap);
+        assert!(lost.is_empty(), "{step}: lost {lost:?}");
+        assert!(!dir.path().join("store.recovering").exists(), "{step}");
+        assert_eq!(named(dir.path(), "store.damaged-").len(), 1, "{step}");
+    }
+}
+
+/// `recover` on a sound store changes nothing and says why (exit 2).
+#[test]
+fn recover_refuses_a_sound_store() {
+    let dir = tempfile::tempdir().unwrap();
+    seeded(dir.path());
+    let before = status_json(dir.path(), TZ, NOW);
+    let err = fails(dir.path(), TZ, NOW, &["recover"], 2);
+    assert!(err.contains("sound: there is nothing to recover"), "{err}");
+    assert!(named(dir.path(), "store.damaged-").is_empty());
+    assert_eq!(status_json(dir.path(), TZ, NOW), before);
+}
+
+/// The newest acknowledged change, as `saved.generation` records it.
+fn saved_mark(dir: &Path) -> u64 {
+    let bytes = std::fs::read(dir.join("saved.generation")).unwrap();
+    u64::from_le_bytes(bytes[..8].try_into().unwrap())
+}
+
+/// Issue: "journal damage is silent". Saves held only by the journal (a kill before sled
+/// wrote them to its files), then the journal
+/// deleted, emptied, zeroed or its last entry garbled: the store is refused as damaged, and
+/// `recover` says exactly how many acknowledged saves it could not bring back.
+#[test]
+fn journal_damage_is_seen_and_the_exact_loss_is_told() {
+    let damages: [Damage; 4] = [
+        ("deleted", |j| std::fs::remove_file(j).unwrap()),
+        ("emptied", |j| std::fs::write(j, b"").unwrap()),
+        ("zeroed", zero),
+        ("last entry garbled", |j| {
+            let mut bytes = std::fs::read(j).unwrap();
+            let at = bytes.len() - 3;
+            bytes[at] ^= 0xff;
+            std::fs::write(j, bytes).unwrap();
+        }),
+    ];
+    for (name, damage) in damages {
+        let dir = tempfile::tempdir().unwrap();
+        killed_after_a_second_session(dir.path());
+        let store_dir = dir.path().join("store");
+        let backup = aftercare::platform::sled_store::read_auto_backup(dir.path())
+            .unwrap()
+            .unwrap();
+        let expected_loss = saved_mark(dir.path()) - backup.snapshot.generation;
+        assert!(expected_loss >= 1, "{name}");
+        damage(&store_dir.join("journal"));
+        let err = fails(dir.path(), TZ, NOW, &["status"], 3);
+        assert!(err.contains("damaged"), "{name}: {err}");
+        assert!(err.contains("acknowledged save(s)"), "{name}: {err}");
+        let out = run(dir.path(), TZ, NOW, &["recover"]);
+        let warning = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{name}: {warning}");
+        assert!(
+            warning.contains(&format!("{expected_loss} save(s) acknowledged")),
+            "{name}: {warning}"
+        );
+        let snap = SledStore::open(dir.path(), Box::new(clock()))
+            .unwrap()
+            .load()
+            .unwrap();
+        assert_eq!(counts(&snap), (1, 6), "{name}");
+    }
+}
+
+/// A second recovery of the same damage: the first left the store sound, so the second is
+/// refused and the backup does not move backwards (generation, sessions, check-ins).
+#[test]
+fn the_automatic_backup_never_moves_backwards() {
+    let dir = tempfile::tempdir().unwrap();
+    killed_after_a_second_session(dir.path());
+    std::fs::remove_file(dir.path().join("store").join("db")).unwrap();
+    remove_snapshots(&dir.path().join("store"));
+    let before = aftercare::platform::sled_store::read_auto_backup(dir.path())
+        .unwrap()
+        .unwrap();
+    for _ in 0..2 {
+        let _ = run(dir.path(), TZ, NOW, &["status"]);
+    }
+    ok(dir.path(), TZ, NOW, &["recover"]);
+    let after = aftercare::platform::sled_store::read_auto_backup(dir.path())
+        .unwrap()
+        .unwrap();
+    assert!(after.snapshot.generation > before.snapshot.generation);
+    assert!(counts(&after.snapshot) >= counts(&before.snapshot));
+    assert_eq!(counts(&after.snapshot), (2, 6));
 }

@@ -69,7 +69,8 @@ pub fn write(report: &Report) -> Result<Vec<u8>, String> {
                 flag(r.recorded_at.is_some(), r.edited()),
                 r.earlier_versions.to_string(),
             ];
-            out.write_record(record.iter().map(|c| as_text(c)))
+            let cells: Vec<std::borrow::Cow<'_, str>> = record.iter().map(|c| as_text(c)).collect();
+            out.write_record(cells.iter().map(|c| c.as_bytes()))
                 .map_err(|e| e.to_string())?;
         }
     }

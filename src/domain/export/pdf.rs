@@ -1357,15 +1357,17 @@ mod tests {
             areas: Vec::new(),
             sclerosant: None,
             stockings: Default::default(),
-            clinic: Clinic {
-                name: Some(clinic.into()),
-                ..Default::default()
-            },
-            note: note.into(),
+            clinic: Clinic::default(),
+            note: String::new(),
             plan: PlanConfig::default(),
         }
         .into_session(&[], now)
         .unwrap();
+        // Set after the draft's checks: the layout must hold text beyond the input limits
+        // too (a field longer than a page).
+        let mut session = session;
+        session.clinic.name = Some(clinic.into());
+        session.note = note.into();
         let snapshot = Snapshot {
             sessions: vec![session],
             ..Default::default()

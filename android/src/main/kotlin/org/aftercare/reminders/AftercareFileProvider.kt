@@ -27,7 +27,9 @@ import java.io.IOException
 class AftercareFileProvider : ContentProvider() {
     companion object {
         /** The folders served, by their name in a URI: each is `cacheDir/<name>`. */
-        val FOLDERS = listOf("shared", "capture")
+        /** The one folder whose files the provider lets another app write: camera output. */
+        const val CAPTURE = "capture"
+        val FOLDERS = listOf("shared", CAPTURE)
 
         /** The authority declared in the manifest: `${applicationId}.aftercare.files`. */
         fun authority(context: Context): String = context.packageName + ".aftercare.files"
@@ -89,6 +91,11 @@ class AftercareFileProvider : ContentProvider() {
         val file = fileOrThrow(uri)
         val flags = ParcelFileDescriptor.parseMode(mode)
         val writing = flags != ParcelFileDescriptor.MODE_READ_ONLY
+        // Only a camera output in capture/ is written through the provider; a shared export
+        // is read-only, whatever grant the receiving app holds.
+        if (writing && uri.pathSegments.firstOrNull() != CAPTURE) {
+            throw FileNotFoundException("read-only: $uri")
+        }
         // Reading needs an existing regular file; the camera app may write a new one.
         if (!writing && !file.isFile) throw FileNotFoundException("missing: $uri")
         if (file.exists() && !file.isFile) throw FileNotFoundException("not a file: $uri")

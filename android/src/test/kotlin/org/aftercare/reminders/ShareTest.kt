@@ -163,6 +163,16 @@ class ShareTest {
         File(Support.app.cacheDir, "capture").mkdirs()
         Support.app.contentResolver.openOutputStream(uri)!!.use { it.write(byteArrayOf(1, 2, 3)) }
         assertArrayEquals(byteArrayOf(1, 2, 3), File(Support.app.cacheDir, "capture/photo-1.jpg").readBytes())
+        // A shared export is read-only, even for an app that holds a grant on it.
+        val shared = staged("report.csv", "a,b\n".toByteArray())
+        val sharedUri = AftercareFileProvider.uriFor(Support.app, shared)
+        try {
+            Support.app.contentResolver.openOutputStream(sharedUri)!!.use { it.write(byteArrayOf(9)) }
+            fail("wrote a shared export through the provider")
+        } catch (e: FileNotFoundException) {
+            // As it should.
+        }
+        assertEquals("a,b\n", shared.readText())
         try {
             provider.delete(uri, null, null)
             fail("deleted through the provider")
