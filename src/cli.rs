@@ -348,8 +348,43 @@ fn parse_format(s: &str) -> Result<crate::domain::export::Format, String> {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' is not a date YYYY-MM-DD"))
+    let t = s.trim();
+    // Exactly four digits of year: chrono's %Y would also take "+2026" or "02026".
+    let shaped = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| format!("{s:?} is not a date YYYY-MM-DD"))
+}
+
+/// `--off-minutes` and `--reason` go with a partial answer (the day's, or the night's when it
+/// has none of its own), `--night-off-minutes` and `--night-reason` with a partial night:
+/// given otherwise they would be dropped without a word.
+fn check_time_off_options(a: &CheckinArgs) -> Result<(), String> {
+    let night_partial = a.night == Some(WearKind::Partial);
+    let day_partial = a.day == Some(WearKind::Partial);
+    if !night_partial && (a.night_off_minutes.is_some() || a.night_reason.is_some()) {
+        return Err(
+            "--night-off-minutes and --night-reason go with --night partial; nothing was saved"
+                .into(),
+        );
+    }
+    let night_borrows =
+        night_partial && (a.night_off_minutes.is_none() || a.night_reason.is_none());
+    if (a.off_minutes.is_some() || a.reason.is_some()) && !day_partial && !night_borrows {
+        return Err(
+            "--off-minutes and --reason go with a partial answer (--day partial or --night partial); nothing was saved"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 fn parse_time(s: &str) -> Result<NaiveTime, String> {
@@ -718,6 +753,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             }
         }
         Command::Checkin(a) => {
+            check_time_off_options(&a).map_err(Failure::invalid)?;
             let draft = CheckInDraft {
                 night: a
                     .night

@@ -33,6 +33,10 @@ pub enum StoreError {
     /// The disk is full; nothing was saved.
     #[error("the disk is full: nothing was saved (free some space and try again)")]
     DiskFull,
+    /// The app may not read or write one of its own files (permissions, a read-only disk):
+    /// not damage, and nothing to recover.
+    #[error("Aftercare may not read or write {0} ({1}): check that the data folder belongs to you and can be written, then try again")]
+    AccessDenied(PathBuf, String),
     /// `recover` on a store that is sound.
     #[error("the store in {0} is sound: there is nothing to recover, and nothing was changed")]
     NothingToRecover(PathBuf),

@@ -334,6 +334,12 @@ pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, St
         return Ok(Parsed::Print(help(&words).to_string()));
     }
     if let ["help", rest @ ..] = words.as_slice() {
+        // Help on a command there is not is an error, not the general help with exit 0.
+        if let Some(topic) = rest.first().filter(|t| !HELP_TOPICS.contains(t)) {
+            return Err(format!(
+                "unknown command {topic:?}: `aftercare help` lists the commands"
+            ));
+        }
         return Ok(Parsed::Print(help(rest).to_string()));
     }
     // The options that go anywhere: the last one given counts (a script may set them before
@@ -567,6 +573,23 @@ fn checkin(l: &mut Line) -> Result<CheckinArgs, String> {
 }
 
 /// The help for the command the first words name (the whole list for none or an unknown one).
+/// The commands `aftercare help COMMAND` knows.
+const HELP_TOPICS: [&str; 13] = [
+    "session",
+    "checkin",
+    "status",
+    "reminders",
+    "remind",
+    "backup",
+    "export",
+    "restore",
+    "recover",
+    "photo",
+    "checklist",
+    "debug",
+    "help",
+];
+
 fn help(words: &[&str]) -> &'static str {
     match words {
         ["session", "add", ..] => HELP_SESSION_ADD,

@@ -114,7 +114,13 @@ impl<'de> Deserialize<'de> for TreatedArea {
 /// Parses a comma-separated list of areas, rejecting duplicates.
 pub fn parse_areas(list: &str) -> Result<Vec<TreatedArea>, String> {
     let mut areas = Vec::new();
-    for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+    let parts: Vec<&str> = list.split(',').map(str::trim).collect();
+    if parts.len() > 1 && parts.iter().any(|p| p.is_empty()) {
+        return Err(format!(
+            "'{list}' has an empty item: list the areas separated by single commas"
+        ));
+    }
+    for part in parts.into_iter().filter(|p| !p.is_empty()) {
         let area: TreatedArea = part.parse()?;
         if areas.contains(&area) {
             return Err(format!("treated area '{part}' is listed twice"));

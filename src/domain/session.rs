@@ -139,6 +139,25 @@ pub struct SessionDraft {
     pub plan: PlanConfig,
 }
 
+/// The first and last dates a session may have: every date, instant and file the app makes
+/// from a session (the plan, three months on, reminders, ICS, FHIR, CSV) then stays within
+/// four-digit years.
+pub const FIRST_SESSION_DATE: (i32, u32, u32) = (2000, 1, 1);
+pub const LAST_SESSION_DATE: (i32, u32, u32) = (2099, 12, 31);
+
+fn check_date(date: NaiveDate) -> Result<(), String> {
+    let (y0, m0, d0) = FIRST_SESSION_DATE;
+    let (y1, m1, d1) = LAST_SESSION_DATE;
+    let first = NaiveDate::from_ymd_opt(y0, m0, d0).unwrap_or(NaiveDate::MIN);
+    let last = NaiveDate::from_ymd_opt(y1, m1, d1).unwrap_or(NaiveDate::MAX);
+    if date < first || date > last {
+        return Err(format!(
+            "the session date {date} is out of range ({first} to {last})"
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a session's free text against the limits of `domain::text`: the same rules for a
 /// session entered and one restored from a backup.
 fn check_text(
@@ -174,6 +193,7 @@ impl SessionDraft {
         taken: &[String],
         now: DateTime<Utc>,
     ) -> Result<TreatmentSession, String> {
+        check_date(self.date)?;
         self.plan.validate()?;
         CompressionPlan::new(self.tz, self.date, self.end_time, &self.plan)?;
         self.check_text()?;
@@ -227,6 +247,7 @@ impl TreatmentSession {
                 self.id
             ));
         }
+        check_date(self.date)?;
         self.plan.validate()?;
         self.compression_plan()?;
         check_text(&self.clinic, &self.sclerosant, &self.stockings, &self.note)

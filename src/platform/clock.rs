@@ -10,12 +10,79 @@ pub fn device_zone() -> Result<Tz, String> {
         let name = tz.trim().trim_start_matches(':');
         let name = name.strip_prefix("/usr/share/zoneinfo/").unwrap_or(name);
         if !name.is_empty() {
-            return name.parse::<Tz>().map_err(|_| {
-                format!("TZ='{tz}' is not an IANA time zone name (such as Europe/Berlin)")
-            });
+            if let Ok(zone) = name.parse::<Tz>() {
+                return Ok(zone);
+            }
+            // A POSIX TZ string ("UTC0", "<+03>-3", "EST5"): a fixed offset of whole hours
+            // is the IANA zone Etc/GMT±N (same sign convention); one with summer-time rules
+            // cannot be followed exactly, so the system zone is used, with a warning.
+            if let Some(zone) = posix_fixed_offset(name).and_then(|n| n.parse::<Tz>().ok()) {
+                return Ok(zone);
+            }
+            if name.contains(|c: char| c.is_ascii_digit() || c == '<' || c == ',') {
+                let zone = system_zone().unwrap_or(Tz::UTC);
+                static WARNED: std::sync::Once = std::sync::Once::new();
+                WARNED.call_once(|| {
+                    eprintln!(
+                        "aftercare: warning: TZ='{tz}' is a POSIX rule, not an IANA zone name; using {} instead",
+                        zone.name()
+                    )
+                });
+                return Ok(zone);
+            }
+            return Err(format!(
+                "TZ='{tz}' is not an IANA time zone name (such as Europe/Berlin)"
+            ));
         }
     }
     Ok(system_zone().unwrap_or(Tz::UTC))
+}
+
+/// The IANA name of a POSIX TZ string that is a fixed offset of whole hours ("UTC0" → "UTC",
+/// "<+03>-3" → "Etc/GMT-3", "EST5" → "Etc/GMT+5"); `None` for anything else.
+fn posix_fixed_offset(tz: &str) -> Option<String> {
+    let offset = match tz.strip_prefix('<') {
+        Some(quoted) => quoted.split_once('>')?.1,
+        None => {
+            let rest = tz.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            (tz.len() - rest.len() >= 3).then_some(rest)?
+        }
+    };
+    let (sign, digits) = match offset.as_bytes().first()? {
+        b'-' => ('-', &offset[1..]),
+        b'+' => ('+', &offset[1..]),
+        _ => ('+', offset),
+    };
+    if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hours: u8 = digits.parse().ok()?;
+    match (hours, sign) {
+        (0, _) => Some("UTC".into()),
+        (1..=12, _) | (13..=14, '-') => Some(format!("Etc/GMT{sign}{hours}")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::posix_fixed_offset;
+
+    #[test]
+    fn posix_fixed_offsets_become_etc_zones() {
+        for (posix, iana) in [
+            ("UTC0", Some("UTC")),
+            ("GMT0", Some("UTC")),
+            ("<+03>-3", Some("Etc/GMT-3")),
+            ("<+0530>-5:30", None),
+            ("EST5", Some("Etc/GMT+5")),
+            ("CET-1CEST,M3.5.0,M10.5.0/3", None),
+            ("Europe/Berlin", None),
+            ("X5", None),
+        ] {
+            assert_eq!(posix_fixed_offset(posix).as_deref(), iana, "{posix}");
+        }
+    }
 }
 
 /// The system's zone (on Android and iOS the zone set in the phone's settings).

@@ -34,6 +34,10 @@ const REMOVE: u8 = 2;
 /// kilobytes), so a damaged length is never taken for a giant entry.
 const MAX_ENTRY: usize = 64 << 20;
 
+/// The largest journal read: a checkpoint empties it after every quiet half second, so even
+/// years of saves without one stay far below this.
+pub const MAX_JOURNAL: u64 = 256 << 20;
+
 /// The entries of a journal, oldest first, or why they cannot be read.
 pub type Entries = Result<Vec<Vec<Op>>, String>;
 
@@ -148,11 +152,40 @@ impl Journal {
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
+            // Never through a symlink, and a pipe opens at once (refused below).
+            options
+                .mode(0o600)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
         }
-        let mut file = options.open(path)?;
+        let not_a_journal = |why: &str| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("its journal {} {why}", path.display()),
+            )
+        };
+        let file = match options.open(path) {
+            Ok(file) => file,
+            #[cfg(unix)]
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                return Err(not_a_journal("is a symbolic link"))
+            }
+            Err(e) if e.raw_os_error() == Some(21) => {
+                // EISDIR, the same number on Linux, the BSDs and macOS.
+                return Err(not_a_journal("is a folder"));
+            }
+            Err(e) => return Err(e),
+        };
+        if !file.metadata()?.is_file() {
+            return Err(not_a_journal("is not a regular file"));
+        }
         let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)?;
+        (&file).take(MAX_JOURNAL + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_JOURNAL {
+            return Err(not_a_journal(&format!(
+                "is larger than {} MiB, far more than the store ever holds between checkpoints",
+                MAX_JOURNAL >> 20
+            )));
+        }
         let len = bytes.len() as u64;
         Ok((Journal { file, len }, read(&bytes)))
     }

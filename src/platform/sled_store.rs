@@ -167,11 +167,12 @@ fn read_small(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 
 /// sled's log file, opened to be synced (writable: Windows syncs only what it may write).
 fn open_log(store_dir: &Path) -> Result<File, StoreError> {
+    let path = store_dir.join("db");
     OpenOptions::new()
         .read(true)
         .write(true)
-        .open(store_dir.join("db"))
-        .map_err(io_error)
+        .open(&path)
+        .map_err(|e| io_error_at(&path, e))
 }
 
 /// The journal's name in the store's folder (it moves aside with the store).
@@ -581,8 +582,8 @@ fn backup_loop(
     let mut st = lock_state(m);
     if let (Check::Pending, Some(made_at)) = (&st.check, st.made_at) {
         drop(st);
-        let checked = catch_unwind(AssertUnwindSafe(|| check_store(db, dir, durable, made_at)))
-            .unwrap_or_else(|_| Checked {
+        let checked =
+            quietly(|| check_store(db, dir, durable, made_at)).unwrap_or_else(|()| Checked {
                 check: Check::Failed(Failure::Damaged("the store check failed".into())),
                 notice: None,
                 backed_up: 0,
@@ -696,6 +697,23 @@ fn io_error(e: std::io::Error) -> StoreError {
     }
 }
 
+/// Permissions, or a read-only file system: the files are fine, the app may not use them.
+fn is_access_denied(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::PermissionDenied
+        || e.kind() == std::io::ErrorKind::ReadOnlyFilesystem
+}
+
+/// An IO error on `path` that is not damage (permissions, say): named, not "damaged".
+fn io_error_at(path: &Path, e: std::io::Error) -> StoreError {
+    if is_access_denied(&e) {
+        return StoreError::AccessDenied(path.to_path_buf(), e.to_string());
+    }
+    match io_error(e) {
+        StoreError::Io(reason) => StoreError::Io(format!("{}: {reason}", path.display())),
+        other => other,
+    }
+}
+
 fn sled_error(e: sled::Error) -> StoreError {
     match e {
         sled::Error::Io(io) => io_error(io),
@@ -729,7 +747,21 @@ fn lock(dir: &Path) -> Result<File, StoreError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let file = options.open(dir.join(LOCK_FILE)).map_err(io_error)?;
+    let path = dir.join(LOCK_FILE);
+    // The lock file holds nothing: anything else in its place (a folder, a link, a device)
+    // is moved aside, never followed or deleted, and a plain one made.
+    if let Ok(meta) = std::fs::symlink_metadata(&path) {
+        if !meta.is_file() {
+            let aside = free_name(dir, "aftercare.lock.odd", "");
+            std::fs::rename(&path, &aside).map_err(|e| io_error_at(&path, e))?;
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(&path).map_err(|e| io_error_at(&path, e))?;
     // A lock held by another process is refused at once after a short grace: a process that
     // forks a child (to run a command) shares the lock's open file description with that
     // child until the child's exec closes it, so a store closed a moment ago can still look
@@ -782,10 +814,64 @@ fn remove_incomplete_snapshots(path: &Path) {
     }
 }
 
+thread_local! {
+    /// Set while sled reads damaged files: a panic there is caught and reported as damage,
+    /// so the default hook's message and backtrace must not reach the patient's terminal.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `Err(())` without printing it.
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f)).map_err(|_| ());
+    QUIET.with(|q| q.set(false));
+    result
+}
+
+/// Refuses (as damage, `Io`) a store folder that is a symlink, or holds a symlink, a device
+/// or a pipe where sled keeps its files: sled would follow it and read `/dev/zero` without
+/// end, or panic.
+fn sled_files_are_plain(path: &Path) -> Result<(), StoreError> {
+    let odd = |what: &Path, why: &str| StoreError::Io(format!("{} {why}", what.display()));
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => return Err(odd(path, "is a symbolic link")),
+        Ok(meta) if !meta.is_dir() => return Err(odd(path, "is not a folder")),
+        Ok(_) => {}
+        Err(_) => return Ok(()),
+    }
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let name = entry.file_name();
+        let blobs = name == "blobs";
+        if kind.is_symlink() {
+            return Err(odd(&entry.path(), "is a symbolic link"));
+        }
+        if !(kind.is_file() || (blobs && kind.is_dir())) {
+            return Err(odd(&entry.path(), "is not a regular file"));
+        }
+    }
+    Ok(())
+}
+
 /// Opens sled's database. A full disk is [`StoreError::DiskFull`] (sled writes when it opens);
 /// any other failure is `Io`, which the caller treats as damage.
 fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
     remove_incomplete_snapshots(path);
+    sled_files_are_plain(path)?;
     // sled makes its folder and files with the default modes: owner-only, like the rest of
     // the data folder, before and after it opens (it may add a snapshot as it opens).
     if !path.exists() {
@@ -796,12 +882,15 @@ fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
         .path(path)
         .cache_capacity(cache_bytes())
         .flush_every_ms(None);
-    match catch_unwind(AssertUnwindSafe(|| config.open())) {
+    match quietly(|| config.open()) {
         Ok(Ok(db)) => {
             make_owner_only(path);
             Ok(db)
         }
         Ok(Err(sled::Error::Io(e))) if is_disk_full(&e) => Err(StoreError::DiskFull),
+        Ok(Err(sled::Error::Io(e))) if is_access_denied(&e) => {
+            Err(StoreError::AccessDenied(path.to_path_buf(), e.to_string()))
+        }
         // sled locks its log file: another process has the store open.
         Ok(Err(sled::Error::Io(e))) if e.to_string().contains("could not acquire lock") => Err(
             StoreError::AlreadyOpen(path.parent().unwrap_or(path).to_path_buf()),
@@ -897,9 +986,6 @@ pub struct Recovery {
 const RECOVERING: &str = "store.recovering";
 const COMPLETE: &str = "recovered";
 
-/// The largest journal recovery reads (a checkpoint empties it long before).
-const JOURNAL_LIMIT: u64 = 256 << 20;
-
 /// A test hook: a recovery stops dead, as a kill would, at the step `AFTERCARE_CRASH_AT`
 /// names (`staged`, `complete`, `aside`, `placed`). The store tests kill `recover` at each
 /// step and run it again (tests/it/store.rs).
@@ -960,7 +1046,15 @@ fn journal_follows_on(in_files: u64, entries: &[Vec<Op>]) -> Result<(), String> 
 /// Refuses a store that another process has open, even when the folder's lock file was
 /// deleted under it (the database engine locks its own log file too).
 fn ensure_not_in_use(dir: &Path) -> Result<(), StoreError> {
-    let Ok(log) = File::open(dir.join(STORE_DIR).join("db")) else {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A link or a pipe in sled's place is damage, found when sled's files are checked.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let Ok(log) = options.open(dir.join(STORE_DIR).join("db")) else {
         return Ok(());
     };
     match log.try_lock() {
@@ -1084,7 +1178,13 @@ impl SledStore {
         // order, before anything reads the store. The journal must follow on from what
         // sled's files hold: a journal that starts after them means sled's files lost
         // changes (deleted or cut short), and replaying it would hide that.
-        let (journal, entries) = Journal::open(&store_dir.join(JOURNAL)).map_err(io_error)?;
+        let (journal, entries) = match Journal::open(&store_dir.join(JOURNAL)) {
+            Ok(opened) => opened,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Err(damaged(e.to_string()))
+            }
+            Err(e) => return Err(io_error_at(&store_dir.join(JOURNAL), e)),
+        };
         let entries = entries.map_err(damaged)?;
         let log = open_log(&store_dir)?;
         let in_files = stored_generation(&db, dir)?;
@@ -1096,9 +1196,17 @@ impl SledStore {
             .and_then(|ops| entry_generation(ops))
             .unwrap_or(0)
             .max(in_files);
-        let backed_up = read_backup_generation(dir);
-        if let Some(backed_up) = backed_up.filter(|b| *b > replayed_to) {
-            return Err(damaged(lost_data(replayed_to, backed_up)));
+        let mut backed_up = read_backup_generation(dir);
+        if let Some(said) = backed_up.filter(|b| *b > replayed_to) {
+            // The sidecar is a bare number: before calling the store damaged, ask the
+            // backup itself (checksummed), and mend a sidecar that was wrong.
+            match read_auto_backup(dir) {
+                Ok(Some(b)) if b.snapshot.generation <= replayed_to => {
+                    let _ = write_backup_generation(dir, b.snapshot.generation);
+                    backed_up = Some(b.snapshot.generation);
+                }
+                _ => return Err(damaged(lost_data(replayed_to, said))),
+            }
         }
         if let Some(saved) = read_saved(dir).filter(|saved| *saved > replayed_to) {
             return Err(damaged(lost_saves(replayed_to, saved)));
@@ -1198,10 +1306,13 @@ impl SledStore {
             })?;
         // Saves acknowledged after the backup was written are still in the damaged store's
         // journal (it is emptied only once the backup holds them).
-        let journal = read_small(&dir.join(STORE_DIR).join(JOURNAL), JOURNAL_LIMIT)
-            .ok()
-            .and_then(|bytes| crate::platform::journal::read(&bytes).ok())
-            .unwrap_or_default();
+        let journal = read_small(
+            &dir.join(STORE_DIR).join(JOURNAL),
+            crate::platform::journal::MAX_JOURNAL,
+        )
+        .ok()
+        .and_then(|bytes| crate::platform::journal::read(&bytes).ok())
+        .unwrap_or_default();
         // The backup holds change `auto.snapshot.generation` of this very store: the rebuilt
         // one goes on from there (or from the sidecar, if that says more).
         let from = read_backup_generation(dir)

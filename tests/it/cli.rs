@@ -1173,3 +1173,275 @@ fn restore_and_photo_add_refuse_devices_pipes_and_oversized_files() {
     }
     assert_eq!(status_json(dir.path(), TZ, NOW), before);
 }
+
+/// Issue: input that was accepted but wrong is refused with one line and exit 2, and
+/// nothing is saved.
+#[test]
+fn input_that_was_accepted_but_wrong_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let before = status_json(dir.path(), TZ, NOW);
+    let add = |extra: &[&str]| {
+        let mut line = vec!["session", "add", "--end-time", "15:30"];
+        line.extend_from_slice(extra);
+        line.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            add(&["--date", "2026-11-24", "--areas", "left-knee,,right-knee"]),
+            "empty item",
+        ),
+        (
+            add(&["--date", "+2026-11-24", "--areas", "left-knee"]),
+            "is not a date",
+        ),
+        (
+            add(&["--date", "02026-11-24", "--areas", "left-knee"]),
+            "is not a date",
+        ),
+        (
+            add(&["--date", "9999-12-01", "--areas", "left-knee"]),
+            "out of range",
+        ),
+        (
+            add(&["--date", "1999-12-31", "--areas", "left-knee"]),
+            "out of range",
+        ),
+        (
+            add(&[
+                "--date",
+                "2026-11-24",
+                "--areas",
+                "left-knee",
+                "--clinic-name",
+                "Two\nlines",
+            ]),
+            "control character",
+        ),
+        (
+            [
+                "checkin",
+                "--date",
+                "2026-11-23",
+                "--day",
+                "worn",
+                "--night",
+                "worn",
+                "--off-minutes",
+                "10",
+                "--reason",
+                "shower",
+            ]
+            .map(String::from)
+            .to_vec(),
+            "go with a partial answer",
+        ),
+        (
+            [
+                "checkin",
+                "--date",
+                "2026-11-23",
+                "--day",
+                "partial",
+                "--off-minutes",
+                "10",
+                "--reason",
+                "shower",
+                "--night",
+                "worn",
+                "--night-off-minutes",
+                "5",
+            ]
+            .map(String::from)
+            .to_vec(),
+            "go with --night partial",
+        ),
+        (
+            vec![
+                "checkin".into(),
+                "--date".into(),
+                "2026-11-23".into(),
+                "--day".into(),
+                "worn".into(),
+                "--night".into(),
+                "worn".into(),
+                "--note".into(),
+                "x".repeat(aftercare::domain::text::MAX_NOTE_CHARS + 1),
+            ],
+            "too long",
+        ),
+    ];
+    for (args, said) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let err = fails(dir.path(), TZ, NOW, &args, 2);
+        assert!(err.contains(said), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    assert_eq!(status_json(dir.path(), TZ, NOW), before);
+    let help = run(dir.path(), TZ, NOW, &["help", "bogus"]);
+    assert_eq!(help.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&help.stderr).contains("unknown command \"bogus\""));
+    // A partial night borrows --off-minutes and --reason: still accepted.
+    ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &[
+            "checkin",
+            "--date",
+            "2026-11-23",
+            "--day",
+            "worn",
+            "--night",
+            "partial",
+            "--off-minutes",
+            "10",
+            "--reason",
+            "shower",
+        ],
+    );
+}
+
+/// Issue: restore accepts what the command line refuses. A backup whose content breaks the
+/// entry rules is refused with a message naming the problem, and nothing is changed.
+#[test]
+fn restore_validates_with_the_rules_of_the_command_line() {
+    use aftercare::domain::backup;
+    use aftercare::domain::checkin::{RemovalReason, WearAnswer};
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let knee = dir.path().join("knee.jpg");
+    std::fs::write(&knee, super::photos::jpeg_fixture(64, 48)).unwrap();
+    ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &[
+            "photo",
+            "add",
+            "--session",
+            "2026-11-20",
+            "--area",
+            "right-knee",
+            "--kind",
+            "baseline",
+            knee.to_str().unwrap(),
+        ],
+    );
+    let file = dir.path().join("mine.json");
+    ok(
+        dir.path(),
+        TZ,
+        NOW,
+        &["backup", "--out", file.to_str().unwrap()],
+    );
+    let good = backup::decode(&std::fs::read(&file).unwrap()).unwrap();
+    type Breakage = (&'static str, fn(&mut backup::Snapshot), &'static str);
+    let breakages: [Breakage; 7] = [
+        (
+            "id with a newline",
+            |s| s.sessions[0].id = "2026-11-20\nRED FLAG".into(),
+            "does not match its date",
+        ),
+        (
+            "id with ESC",
+            |s| s.sessions[0].id = "\u{1b}[31m".into(),
+            "does not match its date",
+        ),
+        (
+            "empty id",
+            |s| s.sessions[0].id = String::new(),
+            "does not match its date",
+        ),
+        (
+            "id with a slash",
+            |s| s.sessions[0].id = "2026-11-20/x".into(),
+            "does not match its date",
+        ),
+        (
+            "65535 minutes off",
+            |s| {
+                s.checkins[1].current.day = Some(WearAnswer::OffBriefly {
+                    minutes: u16::MAX,
+                    reason: RemovalReason::Shower,
+                })
+            },
+            "not brief",
+        ),
+        (
+            "a missing answer",
+            |s| s.checkins[1].current.day = None,
+            "asks about",
+        ),
+        (
+            "two photos sharing one file",
+            |s| {
+                let mut twin = s.photos[0].clone();
+                twin.id.push_str("-twin");
+                s.photos.push(twin);
+            },
+            "shares its file",
+        ),
+    ];
+    for (name, breakage, said) in breakages {
+        let mut snapshot = good.snapshot.clone();
+        breakage(&mut snapshot);
+        let path = dir.path().join("broken.json");
+        std::fs::write(&path, backup::encode(&snapshot, good.created_at).unwrap()).unwrap();
+        let other = tempfile::tempdir().unwrap();
+        let err = fails(
+            other.path(),
+            TZ,
+            NOW,
+            &["restore", path.to_str().unwrap()],
+            2,
+        );
+        assert!(err.contains(said), "{name}: {err}");
+        assert!(err.contains("nothing was changed"), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+    }
+}
+
+/// Issue: a garbled automatic-backup sidecar number is not "the store has lost data": the
+/// backup itself is asked, and the sidecar mended.
+#[test]
+fn a_wrong_sidecar_number_is_mended_from_the_backup_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let before = status_json(dir.path(), TZ, NOW);
+    let sidecar = dir.path().join("auto-backup.generation");
+    let held: u64 = std::fs::read_to_string(&sidecar)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    std::fs::write(&sidecar, format!("{}\n", held + 90)).unwrap();
+    assert_eq!(status_json(dir.path(), TZ, NOW), before);
+    let mended: u64 = std::fs::read_to_string(&sidecar)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(mended, held);
+}
+
+/// Issue: a POSIX `TZ` string made every command exit 2. A fixed offset is read as its
+/// Etc/GMT zone; one with summer-time rules falls back to the system zone with a warning.
+#[test]
+fn posix_tz_strings_are_read_or_fall_back_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    for (tz, zone) in [("UTC0", "UTC"), ("<+03>-3", "Etc/GMT-3")] {
+        let out = run(dir.path(), tz, NOW, &["status", "--json"]);
+        assert!(
+            out.status.success(),
+            "{tz}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["zone"], zone, "{tz}");
+    }
+    let out = run(dir.path(), "CET-1CEST,M3.5.0,M10.5.0/3", NOW, &["status"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a POSIX rule, not an IANA zone name"));
+}

@@ -1480,3 +1480,177 @@ fn the_automatic_backup_never_moves_backwards() {
     assert!(counts(&after.snapshot) >= counts(&before.snapshot));
     assert_eq!(counts(&after.snapshot), (2, 6));
 }
+
+/// A named way of damaging one file the store owns.
+type FileDamage = (&'static str, fn(&Path));
+
+/// The damages of the matrix: each leaves the file's name in place, or removes it.
+fn file_damages() -> Vec<FileDamage> {
+    vec![
+        ("deleted", |p| std::fs::remove_file(p).unwrap()),
+        ("truncated", |p| {
+            let len = std::fs::metadata(p).unwrap().len();
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_len(len / 2)
+                .unwrap();
+        }),
+        ("zeroed", |p| {
+            let len = std::fs::metadata(p).unwrap().len().max(16) as usize;
+            std::fs::write(p, vec![0u8; len]).unwrap();
+        }),
+        ("garbled", |p| {
+            let mut bytes = std::fs::read(p).unwrap();
+            if bytes.is_empty() {
+                bytes = vec![0x5a; 64];
+            }
+            let mut rng = Rng(bytes.len() as u64 + 7);
+            for _ in 0..bytes.len().div_ceil(8).max(4) {
+                let at = rng.range(0, bytes.len() as u64) as usize;
+                bytes[at] ^= 0xa5;
+            }
+            std::fs::write(p, bytes).unwrap();
+        }),
+        ("a folder", |p| {
+            std::fs::remove_file(p).unwrap();
+            std::fs::create_dir(p).unwrap();
+        }),
+        ("a dangling symlink", |p| {
+            std::fs::remove_file(p).unwrap();
+            std::os::unix::fs::symlink(p.with_extension("nowhere"), p).unwrap();
+        }),
+        ("a symlink to /dev/zero", |p| {
+            std::fs::remove_file(p).unwrap();
+            std::os::unix::fs::symlink("/dev/zero", p).unwrap();
+        }),
+    ]
+}
+
+/// Runs one command with a time limit: bounded time is part of what is checked.
+fn run_bounded(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut child = cmd(dir, TZ, NOW)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("{args:?} in {} did not end within 60 s", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The files a data folder's store owns, relative to the folder.
+fn owned_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = [
+        "aftercare.lock",
+        "auto-backup.json",
+        "auto-backup.generation",
+        "saved.generation",
+        "store/db",
+        "store/conf",
+        "store/journal",
+    ]
+    .iter()
+    .map(|f| f.to_string())
+    .collect();
+    for f in &files {
+        assert!(dir.join(f).is_file(), "{f} is missing before any damage");
+    }
+    files.extend(
+        named(&dir.join("store"), "snap.")
+            .into_iter()
+            .map(|p| format!("store/{}", p.file_name().unwrap().to_string_lossy())),
+    );
+    files
+}
+
+/// Issue: the damage matrix. Each file the store owns × deleted / truncated / zeroed /
+/// garbled / a folder / a dangling symlink / a symlink to a device, in a quiet store and
+/// with the last save only in the journal: no panic, every command ends in bounded time with
+/// a one-line message, and after `recover` (when the store was refused) every acknowledged
+/// save is there, or `recover` says exactly how many it could not bring back.
+#[test]
+fn damage_matrix_every_file_every_damage_loses_nothing_untold() {
+    let quiet = tempfile::tempdir().unwrap();
+    seeded(quiet.path());
+    let journaled = tempfile::tempdir().unwrap();
+    killed_after_a_second_session(journaled.path());
+    let (mut cases, mut refused, mut told_lost) = (0, 0, 0);
+    let mut outcomes = Vec::new();
+    for (state, template, acknowledged) in [
+        ("quiet", quiet.path(), (1, 6)),
+        ("last save in the journal", journaled.path(), (2, 6)),
+    ] {
+        for file in owned_files(template) {
+            for (damage, apply) in file_damages() {
+                let case = format!("{state}, {file} {damage}");
+                let work = tempfile::tempdir().unwrap();
+                let dir = work.path().join("data");
+                copy_dir(template, &dir);
+                apply(&dir.join(&file));
+                cases += 1;
+                let first = run_bounded(&dir, &["status"]);
+                let said = String::from_utf8_lossy(&first.stderr).into_owned();
+                assert!(!said.contains("panicked"), "{case}: {said}");
+                assert_ne!(first.status.code(), Some(101), "{case}: {said}");
+                assert!(said.lines().count() <= 2, "{case}: {said}");
+                let mut lost = 0;
+                if !first.status.success() {
+                    refused += 1;
+                    assert_eq!(first.status.code(), Some(3), "{case}: {said}");
+                    assert!(said.contains("damaged"), "{case}: {said}");
+                    let recovered = run_bounded(&dir, &["recover"]);
+                    let told = String::from_utf8_lossy(&recovered.stderr).into_owned();
+                    assert!(recovered.status.success(), "{case}: recover: {told}");
+                    assert!(!told.contains("panicked"), "{case}: {told}");
+                    if let Some(n) = told
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .windows(3)
+                        .find(|w| w[1] == "save(s)" && w[2] == "acknowledged")
+                    {
+                        lost = n[0].parse::<usize>().unwrap();
+                        told_lost += 1;
+                    }
+                }
+                outcomes.push(format!(
+                    "{case}: status {:?}, lost {lost}",
+                    first.status.code()
+                ));
+                let after = run_bounded(&dir, &["status"]);
+                assert!(
+                    after.status.success(),
+                    "{case}: after recovery: {}",
+                    String::from_utf8_lossy(&after.stderr)
+                );
+                let snap = SledStore::open(&dir, Box::new(clock()))
+                    .unwrap()
+                    .load()
+                    .unwrap();
+                let (sessions, checkins) = counts(&snap);
+                let missing = acknowledged.0 - sessions + acknowledged.1 - checkins;
+                assert_eq!(
+                    missing, lost,
+                    "{case}: {sessions} sessions and {checkins} check-ins after recovery; {lost} save(s) reported lost"
+                );
+            }
+        }
+    }
+    assert!(cases >= 2 * 7 * 7, "{cases} cases");
+    // What the matrix exercised, for `--nocapture`; damage that the store must refuse was
+    // refused (the journal's and sled's log's, in both states), and losses were told.
+    eprintln!("{}", outcomes.join("\n"));
+    eprintln!("damage matrix: {cases} cases, {refused} refused and recovered, {told_lost} with a loss told");
+    assert!(refused >= 14, "{refused} refused");
+    assert!(told_lost >= 3, "{told_lost} told a loss");
+}

@@ -167,8 +167,8 @@ class ShareTest {
         val shared = staged("report.csv", "a,b\n".toByteArray())
         val sharedUri = AftercareFileProvider.uriFor(Support.app, shared)
         try {
-            Support.app.contentResolver.openOutputStream(sharedUri)!!.use { it.write(byteArrayOf(9)) }
-            fail("wrote a shared export through the provider")
+            provider.openFile(sharedUri, "w").close()
+            fail("opened a shared export for writing through the provider")
         } catch (e: FileNotFoundException) {
             // As it should.
         }
