@@ -6,12 +6,14 @@
 use crate::app::{AppError, Clock, FixedClock, StoreError};
 use crate::domain::area::{parse_areas, TreatedArea};
 use crate::domain::checkin::{wear_answer, CheckInDraft, RemovalReason, WearKind};
+use crate::domain::emergency::{emergency_number, region_of, EmergencyNumber};
+use crate::domain::i18n::EN;
 use crate::domain::photo::{self, PhotoDraft, PhotoKind};
 use crate::domain::plan::PlanConfig;
 use crate::domain::reminders;
 use crate::domain::session::{ChecklistItem, Clinic, SessionDraft, Stockings};
 use crate::domain::status::{to_json, Status};
-use crate::domain::symptoms::{advice, worst, Symptom, Triage, NOT_A_DIAGNOSIS};
+use crate::domain::symptoms::{advices, worst, Advice, Symptom, Triage, NOT_A_DIAGNOSIS};
 use crate::domain::time::parse_zone;
 use crate::domain::zone::Tz;
 use crate::platform::clock::{device_zone, RunClock, ShiftedClock, SystemClock};
@@ -193,6 +195,22 @@ pub struct CheckinArgs {
     /// A symptom (repeat for several).
     pub symptoms: Vec<Symptom>,
     pub note: String,
+}
+
+impl Command {
+    /// True for the commands that save nothing: they can run on a folder that cannot be
+    /// written, from its automatic backup.
+    fn only_reads(&self) -> bool {
+        matches!(
+            self,
+            Command::Status { .. }
+                | Command::Reminders { .. }
+                | Command::Session(SessionCommand::List { .. })
+                | Command::Photo(PhotoCommand::List { .. })
+                | Command::Export { .. }
+                | Command::Backup { .. }
+        )
+    }
 }
 
 #[derive(Debug)]
@@ -413,6 +431,24 @@ fn parse_items(s: &str) -> Result<ChecklistItem, String> {
         })
 }
 
+/// `text` as one line for a terminal: every control character (a line break too) escaped
+/// (`\u{1b}`).
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// How a command ended.
 pub enum Outcome {
     /// No command: launch the app with this context.
@@ -501,7 +537,7 @@ fn restore_damaged(
 ) -> Result<Outcome, Failure> {
     let bytes = crate::platform::files::read_chosen(file, crate::domain::backup::MAX_BACKUP_BYTES)
         .map_err(Failure::invalid)?;
-    let incoming = crate::domain::backup::decode(&bytes)
+    let incoming = crate::domain::backup::decode_for_restore(&bytes)
         .map_err(|m| Failure::invalid(format!("{}: {m}; nothing was changed", file.display())))?;
     if !yes {
         return Err(Failure::invalid(format!(
@@ -676,18 +712,76 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             return Ok(outcome);
         }
     }
-    let store = match (SledStore::open(&dir, Box::new(clock)), &command) {
-        (Ok(store), _) => store,
+    let opened = match (SledStore::open(&dir, Box::new(clock)), &command) {
+        (Ok(store), _) => Ok(store),
         (Err(StoreError::Damaged { .. }), Command::Restore { file, yes }) => {
             return restore_damaged(&dir, clock, file, *yes);
         }
+        (Err(StoreError::AccessDenied(path, why)), c) if c.only_reads() => Err((path, why)),
         (Err(e), _) => return Err(e.into()),
+    };
+    let store = match opened {
+        Ok(store) => store,
+        Err((path, why)) => return read_only(&dir, clock, zone, command, &path, &why),
     };
     warn_notice(&store);
     let mut app = crate::platform::photos::open_app(store, clock, &system_locale());
+    execute(&mut app, command, clock, zone)?;
+    if let Some(problem) = app.store().backup_problem() {
+        eprintln!("aftercare: warning: {problem}");
+    }
+    Ok(Outcome::Done)
+}
+
+/// A command that only reads, on a data folder the app may not write (a read-only disk,
+/// another user's folder): run on the automatic backup, which is read only, with a warning
+/// that says so. Anything that would save is refused before this.
+fn read_only(
+    dir: &std::path::Path,
+    clock: RunClock,
+    zone: Tz,
+    command: Command,
+    path: &std::path::Path,
+    why: &str,
+) -> Result<Outcome, Failure> {
+    let backup = crate::platform::sled_store::read_auto_backup(dir)
+        .ok()
+        .flatten()
+        .ok_or_else(|| Failure::from(StoreError::AccessDenied(path.to_path_buf(), why.into())))?;
+    eprintln!(
+        "aftercare: warning: the data folder cannot be written ({}: {why}); showing its automatic backup of {}, and nothing can be saved until it can be written",
+        path.display(),
+        backup.created_at.format("%Y-%m-%d %H:%M")
+    );
+    let mut store = crate::app::store::MemoryStore::new();
+    crate::app::Store::replace_all(&mut store, &backup.snapshot)?;
+    let mut app = crate::app::Aftercare::new(store, clock)
+        .with_system_locale(&system_locale())
+        .with_photo_store(Box::new(
+            crate::platform::photos::FolderPhotos::in_data_dir(dir),
+        ))
+        .with_font_source(Box::new(crate::platform::fonts::SystemFonts::new()));
+    execute(&mut app, command, clock, zone)?;
+    Ok(Outcome::Done)
+}
+
+/// Runs a command that needs the store, on `app`.
+fn execute<S: crate::app::Store>(
+    app: &mut crate::app::Aftercare<S, RunClock>,
+    command: Command,
+    clock: RunClock,
+    zone: Tz,
+) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
+    // A line for a person: whatever the store holds (an earlier version accepted any
+    // text), a control character is shown escaped, so no value can forge a line or send an
+    // escape sequence to the terminal. Several lines are printed one by one.
     let print = |out: &mut std::io::StdoutLock, text: String| {
-        let _ = writeln!(out, "{text}");
+        let _ = writeln!(out, "{}", printable(&text));
+    };
+    // JSON escapes control characters itself; its own line breaks stay.
+    let print_json = |out: &mut std::io::StdoutLock, json: String| {
+        let _ = writeln!(out, "{json}");
     };
     match command {
         Command::Session(SessionCommand::Add(a)) => {
@@ -728,7 +822,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Session(SessionCommand::List { json }) => {
             let snap = app.snapshot()?;
             if json {
-                print(
+                print_json(
                     &mut out,
                     serde_json::to_string_pretty(&snap.sessions).unwrap_or_default(),
                 );
@@ -792,9 +886,19 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             );
             let level = worst(&record.current.symptoms);
             if level != Triage::Expected {
+                let number = emergency_number_of(&app.settings()?);
+                let said: Vec<String> = advices(&record.current.symptoms)
+                    .into_iter()
+                    .filter(|a| *a != Advice::Expected)
+                    .map(|a| EN.advice(a, &number))
+                    .collect();
                 print(
                     &mut out,
-                    format!("RED FLAG: {} {}", advice(level), NOT_A_DIAGNOSIS),
+                    format!(
+                        "RED FLAG: {} Nothing has been sent to your clinic. {}",
+                        said.join(" "),
+                        NOT_A_DIAGNOSIS
+                    ),
                 );
             }
         }
@@ -804,18 +908,21 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 eprintln!("aftercare: warning: {p}");
             }
             if json {
-                print(
+                print_json(
                     &mut out,
                     serde_json::to_string_pretty(&to_json(&status)).unwrap_or_default(),
                 );
             } else {
-                print(&mut out, status_text(&status));
+                let number = emergency_number_of(&app.settings()?);
+                for line in status_text(&status, &number).lines() {
+                    print(&mut out, line.to_string());
+                }
             }
         }
         Command::Reminders { json } => {
             let reminders = app.reminders()?;
             if json {
-                print(
+                print_json(
                     &mut out,
                     serde_json::to_string_pretty(&reminders::to_json(&reminders))
                         .unwrap_or_default(),
@@ -938,7 +1045,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 .with_timezone(&app.clock().zone())
                 .date_naive();
             if json {
-                print(&mut out, photo_list_json(&snap, today));
+                print_json(&mut out, photo_list_json(&snap, today));
             } else {
                 for line in photo_list_text(&snap, today) {
                     print(&mut out, line);
@@ -1032,10 +1139,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             }
         }
     }
-    if let Some(problem) = app.store().backup_problem() {
-        eprintln!("aftercare: warning: {problem}");
-    }
-    Ok(Outcome::Done)
+    Ok(())
 }
 
 /// The benchmark commands, which open the store themselves; `None` for the other debug
@@ -1089,7 +1193,16 @@ fn percent(f: Option<f64>) -> String {
 }
 
 /// The plain-text status.
-pub fn status_text(status: &Status) -> String {
+/// The emergency number for the command line: the settings' own, else the system
+/// locale's region's.
+fn emergency_number_of(settings: &crate::domain::settings::Settings) -> EmergencyNumber {
+    emergency_number(
+        region_of(&system_locale()),
+        settings.emergency_number.as_deref(),
+    )
+}
+
+pub fn status_text(status: &Status, number: &EmergencyNumber) -> String {
     let mut lines = Vec::new();
     if status.sessions.is_empty() {
         lines.push("No sessions yet: add one with `aftercare session add --date YYYY-MM-DD --end-time HH:MM`.".to_string());
@@ -1099,7 +1212,7 @@ pub fn status_text(status: &Status) -> String {
             "RED FLAG ({}): {} — {} {}",
             f.date,
             f.symptom.label(),
-            advice(f.level),
+            EN.advice(f.symptom.advice(), number),
             NOT_A_DIAGNOSIS
         ));
     }
@@ -1139,5 +1252,11 @@ pub fn status_text(status: &Status) -> String {
         ));
         lines.push(format!("  Result photos due: {}", s.photo_due));
     }
-    lines.join("\n")
+    // Each line is made printable before they are joined, so that a value holding a line
+    // break cannot split one.
+    lines
+        .iter()
+        .map(|line| printable(line))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -17,7 +17,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(f) => {
-            eprintln!("aftercare: {}", f.message);
+            // One line, whatever a value quoted in it held.
+            eprintln!("aftercare: {}", aftercare::cli::printable(&f.message));
             ExitCode::from(f.code)
         }
     }

@@ -505,6 +505,14 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
 
     /// Replaces the settings; durable when it returns.
     pub fn save_settings(&mut self, settings: Settings) -> Result<(), AppError> {
+        if let Some(number) = &settings.emergency_number {
+            let digits = crate::domain::emergency::dial_digits(number);
+            if digits.trim_start_matches('+').is_empty() || digits.len() > 16 {
+                return Err(AppError::Invalid(format!(
+                    "the emergency number {number:?} is not a phone number (digits, such as 112 or 911)"
+                )));
+            }
+        }
         self.store.save_settings(&settings)?;
         Ok(())
     }
@@ -674,7 +682,7 @@ impl<S: Store, C: Clock> Aftercare<S, C> {
 
     /// Checks a backup document and says what restoring it would replace, without writing.
     pub fn preview_restore(&self, bytes: &[u8]) -> Result<RestorePreview, AppError> {
-        let incoming = backup::decode(bytes).map_err(AppError::Invalid)?;
+        let incoming = backup::decode_for_restore(bytes).map_err(AppError::Invalid)?;
         let current = self.store.load()?;
         Ok(RestorePreview { incoming, current })
     }

@@ -8,9 +8,10 @@
 use crate::domain::adherence::DateState;
 use crate::domain::area::{LegRegion, Side, TreatedArea};
 use crate::domain::checkin::RemovalReason;
+use crate::domain::emergency::EmergencyNumber;
 use crate::domain::plan::{Question, WearMode};
 use crate::domain::session::ChecklistItem;
-use crate::domain::symptoms::{Symptom, Triage};
+use crate::domain::symptoms::{Advice, Symptom, Triage};
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 
 /// A language of the catalogue.
@@ -73,6 +74,8 @@ pub fn locale_uses_24h(tag: &str) -> bool {
 pub struct Locale {
     pub lang: Lang,
     pub hour24: bool,
+    /// The device's region (from the system locale), for the emergency number.
+    pub region: Option<crate::domain::emergency::Region>,
 }
 
 impl Locale {
@@ -87,7 +90,11 @@ impl Locale {
             .or_else(|| Lang::from_tag(system_tag))
             .unwrap_or(Lang::En);
         let hour24 = setting_hour24.unwrap_or_else(|| locale_uses_24h(system_tag));
-        Locale { lang, hour24 }
+        Locale {
+            lang,
+            hour24,
+            region: crate::domain::emergency::region_of(system_tag),
+        }
     }
 
     /// The catalogue of this language.
@@ -244,7 +251,7 @@ catalogue! {
     error_prefix => "That did not work:", "No se pudo hacer:";
     error_way_forward => "Nothing was changed. Check the entry and try again.", "No se ha cambiado nada. Revise los datos e inténtelo de nuevo.";
 
-    welcome_title => "Welcome to Aftercare", "Bienvenido a Aftercare";
+    welcome_title => "Welcome to Aftercare", "Le damos la bienvenida a Aftercare";
     welcome_body => "Set up your treatment once, and Aftercare tells you each day how long the stockings stay on, reminds you to check in, and tells you if anything you feel is a warning sign.", "Registre su tratamiento una vez y Aftercare le dirá cada día cuánto tiempo más debe llevar las medias, le recordará hacer el registro diario y le avisará si algo de lo que siente es una señal de alarma.";
     welcome_button => "Set up my treatment", "Registrar mi tratamiento";
     welcome_private => "Everything stays on this device unless you choose to share it.", "Todo se queda en este dispositivo salvo que usted decida compartirlo.";
@@ -254,7 +261,7 @@ catalogue! {
     coming_up => "Your session is coming up", "Su sesión se acerca";
     finished => "Compression finished — well done", "Compresión terminada: ¡bien hecho!";
     progress_label => "{done} of {n} days done", "{done} de {n} días completados";
-    stockings_off_at => "Stockings off on {date} at {time}", "Fuera las medias el {date} a las {time}";
+    stockings_off_at => "Stockings off on {date} at {time}", "Podrá quitarse las medias el {date} a las {time}";
     stockings_came_off => "The stockings came off on {date} at {time}", "Las medias se retiraron el {date} a las {time}";
     remaining_days_hours => "{days} days and {hours} hours to go", "Faltan {days} días y {hours} horas";
     remaining_hours => "{hours} hours to go", "Faltan {hours} horas";
@@ -284,7 +291,8 @@ catalogue! {
     photo_title => "Result photos", "Fotos del resultado";
     photo_due => "Take your result photos on {date}, three months after treatment.", "Haga las fotos del resultado el {date}, tres meses después del tratamiento.";
     photo_due_now => "It is time for your result photos: three months have passed since treatment.", "Es el momento de las fotos del resultado: han pasado tres meses desde el tratamiento.";
-    well_done_body => "You wore your stockings through the whole plan. The final result shows at three months.", "Ha llevado las medias durante todo el plan. El resultado final se ve a los tres meses.";
+    well_done_body => "Your record shows the stockings worn as planned on every day of the plan. The final result shows at three months.", "Su registro muestra las medias puestas según lo indicado todos los días de la pauta. El resultado final se ve a los tres meses.";
+    plan_end_recorded => "Your plan has ended. Your record shows the stockings worn as planned on {complete} of its {dates} days; your clinic sees the whole record in your report. The final result shows at three months.", "Su pauta ha terminado. Su registro muestra las medias puestas según lo indicado {complete} de sus {dates} días; su clínica ve el registro completo en su informe. El resultado final se ve a los tres meses.";
     open_photos => "Result photos", "Fotos del resultado";
     open_share => "Share with my clinic", "Compartir con mi clínica";
     red_flag_recent => "You reported a warning sign", "Ha indicado una señal de alarma";
@@ -335,8 +343,8 @@ catalogue! {
     bad_number => "'{value}' is not a number of minutes.", "«{value}» no es un número de minutos.";
     history_count => "Changed {count} times; earlier versions are kept.", "Modificado {count} veces; se conservan las versiones anteriores.";
 
-    sym_bruising => "Bruising", "Moratones";
-    sym_itching => "Itching", "Picor";
+    sym_bruising => "Bruising", "Hematomas";
+    sym_itching => "Itching", "Picazón";
     sym_redness => "Redness", "Enrojecimiento";
     sym_tenderness => "Tenderness along the treated veins", "Sensibilidad a lo largo de las venas tratadas";
     sym_small_lumps => "Small lumps along the treated veins", "Pequeños bultos a lo largo de las venas tratadas";
@@ -349,18 +357,30 @@ catalogue! {
     sym_coughing_blood => "Coughing up blood", "Tos con sangre";
     sym_face_swelling => "Swelling of face or lips, or difficulty breathing", "Hinchazón de la cara o los labios, o dificultad para respirar";
     sym_vision_speech => "Sudden change in vision or speech", "Cambio repentino en la vista o el habla";
+    sym_dizzy_faint => "Dizziness or fainting", "Mareo o desmayo";
+    sym_one_sided => "Weakness or numbness on one side of the body, or a drooping face", "Debilidad o entumecimiento de un lado del cuerpo, o la cara caída de un lado";
+    sym_infection => "Fever, or redness and heat spreading from an injection site", "Fiebre, o enrojecimiento y calor que se extienden desde un punto de inyección";
+    sym_blisters => "Blisters under the stocking", "Ampollas bajo la media";
 
     advisory_label => "Warning sign advice", "Aviso de señal de alarma";
     advisory_emergency_title => "Call emergency services now", "Llame ahora a emergencias";
-    advisory_emergency_body => "Call emergency services now (112 in Europe, 911 in North America). Do not wait for your clinic.", "Llame ahora a emergencias (112 en Europa, 911 en Norteamérica). No espere a su clínica.";
+    advisory_emergency_body => "Call emergency services on {number} now. Do not wait for your clinic.", "Llame ahora a emergencias al {number}. No espere a su clínica.";
+    advisory_emergency_body_unknown => "Call emergency services now: {number}, or your local emergency number. Do not wait for your clinic.", "Llame ahora a emergencias: {number} o el número de emergencias de su país. No espere a su clínica.";
+    advisory_urgent_now_title => "Contact your clinic now", "Contacte ahora con su clínica";
+    advisory_clot_body => "Pain, swelling or warmth in one leg can be a sign of a blood clot. Contact your clinic now. If you cannot reach them, go to urgent care or an emergency department today.", "El dolor, la hinchazón o el calor en una pierna pueden ser señal de un coágulo. Contacte ahora con su clínica. Si no consigue hablar con ella, acuda hoy a un centro de urgencias.";
+    advisory_clot_body_nhs => "Pain, swelling or warmth in one leg can be a sign of a blood clot. Contact your clinic now. If you cannot reach them, call NHS 111 or go to an urgent treatment centre or A&E today.", "El dolor, la hinchazón o el calor en una pierna pueden ser señal de un coágulo. Contacte ahora con su clínica. Si no consigue hablar con ella, llame al NHS 111 o acuda hoy a urgencias.";
     advisory_urgent_title => "Contact your clinic today", "Contacte hoy con su clínica";
-    advisory_urgent_body => "Loosen or remove the stocking if it is too tight, and contact your clinic today.", "Afloje o quítese la media si aprieta demasiado y contacte hoy con su clínica.";
+    advisory_urgent_body => "Contact your clinic today so that they can look at it.", "Contacte hoy con su clínica para que puedan revisarlo.";
+    advisory_tight_body => "Your stocking may be too tight: loosen it (do not cut it) and contact your clinic today. If your toes stay pale, blue, cold or numb once it is loosened, contact them now.", "Puede que la media apriete demasiado: aflójela (no la corte) y contacte hoy con su clínica. Si los dedos siguen pálidos, azulados, fríos o dormidos después de aflojarla, contacte con ella ahora.";
+    advisory_nothing_sent => "Nothing has been sent to your clinic: call them with the buttons below.", "No se ha enviado nada a su clínica: llámela con los botones de abajo.";
+    too_tight_advice => "Stockings that are too tight: loosen them, do not cut them, and tell your clinic today; they can check the size. Toes that are pale, blue, cold or numb are a warning sign: tick it below.", "Si las medias aprietan demasiado: aflójelas, no las corte, y dígaselo hoy a su clínica; pueden revisar la talla. Los dedos pálidos, azulados, fríos o dormidos son una señal de alarma: márquela abajo.";
     advisory_expected => "This is common after treatment and usually fades over the coming weeks.", "Es habitual tras el tratamiento y suele desaparecer en las próximas semanas.";
-    advisory_you_chose => "You told us about:", "Nos ha indicado:";
+    advisory_you_chose => "You marked:", "Ha marcado:";
     not_a_diagnosis => "This is guidance, not a diagnosis.", "Esto es una orientación, no un diagnóstico.";
     call_clinic => "Call {clinic}", "Llamar a {clinic}";
     your_clinic => "your clinic", "su clínica";
-    call_emergency => "Call emergency services (112)", "Llamar a emergencias (112)";
+    call_emergency => "Call emergency services ({number})", "Llamar a emergencias ({number})";
+    call_urgent_line => "Call NHS 111", "Llamar al NHS 111";
     no_clinic_phone => "Add your clinic's phone number in Settings to call it from here with one tap.", "Añada el teléfono de su clínica en Ajustes para llamar desde aquí con un toque.";
     advisory_back => "Back to my check-in", "Volver a mi registro";
     advisory_back_today => "Back to Today", "Volver a Hoy";
@@ -438,6 +458,8 @@ catalogue! {
     settings_quiet_end => "Quiet until", "Silencio hasta";
     settings_language => "Language", "Idioma";
     settings_follow_system => "Follow the system", "Según el sistema";
+    settings_emergency => "Emergency number", "Número de emergencias";
+    settings_emergency_hint => "Leave empty to use {number}, the number for this phone's region. The warning-sign advice calls the number set here.", "Déjelo vacío para usar el {number}, el número de la región de este teléfono. El aviso de señales de alarma llama al número indicado aquí.";
     settings_time_format => "Time format", "Formato de hora";
     settings_24h => "24-hour (15:30)", "24 horas (15:30)";
     settings_12h => "12-hour (3:30 PM)", "12 horas (3:30 p. m.)";
@@ -637,15 +659,40 @@ impl Texts {
             Symptom::CoughingBlood => self.sym_coughing_blood,
             Symptom::FaceSwelling => self.sym_face_swelling,
             Symptom::VisionSpeechChange => self.sym_vision_speech,
+            Symptom::DizzyFaint => self.sym_dizzy_faint,
+            Symptom::OneSidedWeakness => self.sym_one_sided,
+            Symptom::InjectionSiteInfection => self.sym_infection,
+            Symptom::Blisters => self.sym_blisters,
         }
     }
 
-    /// What to do for a triage level (PRODUCT.md wording).
-    pub fn advice(&self, level: Triage) -> &'static str {
+    /// What to do for one piece of advice (PRODUCT.md wording), with the region's
+    /// emergency number and urgent line.
+    pub fn advice(&self, advice: Advice, number: &EmergencyNumber) -> String {
+        match advice {
+            Advice::CallEmergency if number.known => {
+                fill(self.advisory_emergency_body, &[("number", &number.number)])
+            }
+            Advice::CallEmergency => fill(
+                self.advisory_emergency_body_unknown,
+                &[("number", &number.number)],
+            ),
+            Advice::ClinicNow if number.urgent_line.is_some() => {
+                self.advisory_clot_body_nhs.to_string()
+            }
+            Advice::ClinicNow => self.advisory_clot_body.to_string(),
+            Advice::LoosenStocking => self.advisory_tight_body.to_string(),
+            Advice::ClinicToday => self.advisory_urgent_body.to_string(),
+            Advice::Expected => self.advisory_expected.to_string(),
+        }
+    }
+
+    /// The advisory's title for the most serious level of its symptoms.
+    pub fn advisory_title(&self, level: Triage) -> &'static str {
         match level {
-            Triage::Emergency => self.advisory_emergency_body,
-            Triage::Urgent => self.advisory_urgent_body,
-            Triage::Expected => self.advisory_expected,
+            Triage::Emergency => self.advisory_emergency_title,
+            Triage::UrgentNow => self.advisory_urgent_now_title,
+            Triage::Urgent | Triage::Expected => self.advisory_urgent_title,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod area;
 pub mod backup;
 pub mod checkin;
 pub mod delivery;
+pub mod emergency;
 pub mod export;
 pub mod i18n;
 pub mod photo;

@@ -28,6 +28,9 @@ pub struct Settings {
     pub language: Option<String>,
     /// 24-hour clock; `None` follows the locale.
     pub hour24: Option<bool>,
+    /// The emergency number to call, when the patient (or clinic) sets one; `None` follows
+    /// the device's region (`domain::emergency`).
+    pub emergency_number: Option<String>,
 }
 
 impl Default for Settings {
@@ -41,6 +44,7 @@ impl Default for Settings {
             quiet_end: hm(7, 0),
             language: None,
             hour24: None,
+            emergency_number: None,
         }
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! Pure: "now" and the device zone come in as arguments.
 
-use crate::domain::adherence::{adherence, date_entries, Adherence, DateEntry};
+use crate::domain::adherence::{adherence, date_entries, Adherence, DateEntry, DateState};
 use crate::domain::checkin::CheckInRecord;
 use crate::domain::plan::{CompressionPlan, WearMode};
 use crate::domain::session::{ChecklistItem, TreatmentSession};
@@ -47,6 +47,35 @@ pub struct SessionStatus {
     pub adherence: Adherence,
     /// Open checklist items (only for a future session).
     pub checklist_open: Vec<ChecklistItem>,
+}
+
+/// What the end of a plan can truthfully say of how the stockings were worn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanEnd {
+    /// Every date of the plan recorded as worn as planned.
+    WornThroughout,
+    /// Anything else: `complete` of the plan's `dates` dates recorded as worn as planned.
+    Recorded { complete: usize, dates: usize },
+}
+
+impl SessionStatus {
+    /// The end-of-plan summary: praise only when the record bears it out; otherwise the
+    /// plain count, which is information for the clinic and never a reproach.
+    pub fn plan_end(&self) -> PlanEnd {
+        let complete = self
+            .dates
+            .iter()
+            .filter(|d| d.state == DateState::Complete)
+            .count();
+        if complete == self.dates.len() && complete > 0 {
+            PlanEnd::WornThroughout
+        } else {
+            PlanEnd::Recorded {
+                complete,
+                dates: self.dates.len(),
+            }
+        }
+    }
 }
 
 /// A red-flag symptom reported recently.

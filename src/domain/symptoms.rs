@@ -1,22 +1,43 @@
 //! The symptom catalogue and its red-flag classification (PRODUCT.md, "Symptoms").
 //!
-//! Every symptom is expected (shown with reassurance), urgent (contact the clinic today) or an
-//! emergency (call emergency services now). Pure data; no IO.
+//! Every symptom is expected (shown with reassurance), urgent (contact the clinic today;
+//! loosen a stocking that is too tight), urgent now (a possible clot: the clinic now, else
+//! urgent care or the emergency department today) or an emergency (call emergency services
+//! now), and has one piece of advice. Pure data; no IO.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// How serious a symptom is.
+/// How serious a symptom is (PRODUCT.md, "Symptoms"), least serious first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Triage {
     /// Common after treatment; reassurance.
     Expected,
-    /// A red flag: contact the clinic today (and loosen a stocking that is too tight).
+    /// A red flag: contact the clinic today.
     Urgent,
+    /// A red flag that may be a blood clot: contact the clinic now; if they cannot be
+    /// reached, urgent care or the emergency department today.
+    UrgentNow,
     /// A red flag: call emergency services now.
     Emergency,
+}
+
+/// What a patient is told to do for one warning sign. Each symptom has exactly one; an
+/// advisory lists every one that its symptoms call for, most serious first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Advice {
+    /// Common after treatment: reassurance.
+    Expected,
+    /// Contact the clinic today (a sore, an infection, blisters).
+    ClinicToday,
+    /// The stocking is too tight: loosen it, do not cut it, and contact the clinic.
+    LoosenStocking,
+    /// A possible clot: contact the clinic now, else urgent care or the emergency department.
+    ClinicNow,
+    /// Call emergency services now.
+    CallEmergency,
 }
 
 /// A symptom a patient can report.
@@ -41,11 +62,19 @@ pub enum Symptom {
     FaceSwelling,
     /// Sudden change in vision or speech.
     VisionSpeechChange,
+    /// Dizziness or fainting.
+    DizzyFaint,
+    /// Weakness or numbness on one side of the body, or a drooping face (stroke signs).
+    OneSidedWeakness,
+    /// Fever, or redness and heat spreading from an injection site (infection).
+    InjectionSiteInfection,
+    /// Blisters under the stocking.
+    Blisters,
 }
 
 impl Symptom {
     /// The whole catalogue, expected symptoms first.
-    pub const ALL: [Symptom; 14] = [
+    pub const ALL: [Symptom; 18] = [
         Symptom::Bruising,
         Symptom::Itching,
         Symptom::Redness,
@@ -54,12 +83,16 @@ impl Symptom {
         Symptom::BrownMarks,
         Symptom::OneLegPainSwelling,
         Symptom::SkinSore,
+        Symptom::InjectionSiteInfection,
+        Symptom::Blisters,
         Symptom::ToesColdNumb,
         Symptom::ChestPain,
         Symptom::SuddenBreathlessness,
+        Symptom::DizzyFaint,
         Symptom::CoughingBlood,
         Symptom::FaceSwelling,
         Symptom::VisionSpeechChange,
+        Symptom::OneSidedWeakness,
     ];
 
     /// The identifier used in files and on the command line.
@@ -79,6 +112,10 @@ impl Symptom {
             Symptom::CoughingBlood => "coughing-blood",
             Symptom::FaceSwelling => "face-swelling",
             Symptom::VisionSpeechChange => "vision-speech-change",
+            Symptom::DizzyFaint => "dizziness-fainting",
+            Symptom::OneSidedWeakness => "one-sided-weakness",
+            Symptom::InjectionSiteInfection => "fever-spreading-redness",
+            Symptom::Blisters => "blisters",
         }
     }
 
@@ -99,26 +136,48 @@ impl Symptom {
             Symptom::CoughingBlood => "Coughing up blood",
             Symptom::FaceSwelling => "Swelling of face or lips, or difficulty breathing",
             Symptom::VisionSpeechChange => "Sudden change in vision or speech",
+            Symptom::DizzyFaint => "Dizziness or fainting",
+            Symptom::OneSidedWeakness => {
+                "Weakness or numbness on one side of the body, or a drooping face"
+            }
+            Symptom::InjectionSiteInfection => {
+                "Fever, or redness and heat spreading from an injection site"
+            }
+            Symptom::Blisters => "Blisters under the stocking",
         }
     }
 
-    /// How serious this symptom is.
+    /// How serious this symptom is: the level of its advice.
     pub fn triage(self) -> Triage {
+        match self.advice() {
+            Advice::Expected => Triage::Expected,
+            Advice::ClinicToday | Advice::LoosenStocking => Triage::Urgent,
+            Advice::ClinicNow => Triage::UrgentNow,
+            Advice::CallEmergency => Triage::Emergency,
+        }
+    }
+
+    /// What to do for this symptom (PRODUCT.md, "Symptoms").
+    pub fn advice(self) -> Advice {
         match self {
             Symptom::Bruising
             | Symptom::Itching
             | Symptom::Redness
             | Symptom::Tenderness
             | Symptom::SmallLumps
-            | Symptom::BrownMarks => Triage::Expected,
-            Symptom::OneLegPainSwelling | Symptom::SkinSore | Symptom::ToesColdNumb => {
-                Triage::Urgent
+            | Symptom::BrownMarks => Advice::Expected,
+            Symptom::SkinSore | Symptom::InjectionSiteInfection | Symptom::Blisters => {
+                Advice::ClinicToday
             }
+            Symptom::ToesColdNumb => Advice::LoosenStocking,
+            Symptom::OneLegPainSwelling => Advice::ClinicNow,
             Symptom::ChestPain
             | Symptom::SuddenBreathlessness
+            | Symptom::DizzyFaint
             | Symptom::CoughingBlood
             | Symptom::FaceSwelling
-            | Symptom::VisionSpeechChange => Triage::Emergency,
+            | Symptom::VisionSpeechChange
+            | Symptom::OneSidedWeakness => Advice::CallEmergency,
         }
     }
 
@@ -137,17 +196,12 @@ pub fn worst(symptoms: &[Symptom]) -> Triage {
         .unwrap_or(Triage::Expected)
 }
 
-/// What the advisory tells a patient, in English, for a triage level.
-pub fn advice(level: Triage) -> &'static str {
-    match level {
-        Triage::Emergency => "Call emergency services now.",
-        Triage::Urgent => {
-            "Loosen or remove the stocking if it is too tight, and contact your clinic today."
-        }
-        Triage::Expected => {
-            "This is common after treatment and usually fades over the coming weeks."
-        }
-    }
+/// Every piece of advice `symptoms` call for, each once, most serious first.
+pub fn advices(symptoms: &[Symptom]) -> Vec<Advice> {
+    let mut all: Vec<Advice> = symptoms.iter().map(|s| s.advice()).collect();
+    all.sort_by(|a, b| b.cmp(a));
+    all.dedup();
+    all
 }
 
 /// The sentence every advisory carries.
@@ -199,14 +253,18 @@ mod tests {
             ("tenderness", Triage::Expected),
             ("small-lumps", Triage::Expected),
             ("brown-marks", Triage::Expected),
-            ("one-leg-pain-swelling", Triage::Urgent),
+            ("one-leg-pain-swelling", Triage::UrgentNow),
             ("skin-sore", Triage::Urgent),
+            ("fever-spreading-redness", Triage::Urgent),
+            ("blisters", Triage::Urgent),
             ("toes-cold-numb", Triage::Urgent),
             ("chest-pain", Triage::Emergency),
             ("sudden-breathlessness", Triage::Emergency),
+            ("dizziness-fainting", Triage::Emergency),
             ("coughing-blood", Triage::Emergency),
             ("face-swelling", Triage::Emergency),
             ("vision-speech-change", Triage::Emergency),
+            ("one-sided-weakness", Triage::Emergency),
         ];
         assert_eq!(table.len(), Symptom::ALL.len());
         for (id, level) in table {
@@ -219,6 +277,26 @@ mod tests {
             Triage::Urgent
         );
         assert_eq!(worst(&[]), Triage::Expected);
+        // A possible clot is not a tight stocking: its own advice, more urgent.
+        assert_eq!(Symptom::OneLegPainSwelling.advice(), Advice::ClinicNow);
+        assert_eq!(Symptom::ToesColdNumb.advice(), Advice::LoosenStocking);
+        assert_eq!(
+            advices(&[
+                Symptom::ToesColdNumb,
+                Symptom::Bruising,
+                Symptom::OneLegPainSwelling,
+                Symptom::ChestPain,
+                Symptom::SkinSore,
+                Symptom::Blisters,
+            ]),
+            vec![
+                Advice::CallEmergency,
+                Advice::ClinicNow,
+                Advice::LoosenStocking,
+                Advice::ClinicToday,
+                Advice::Expected
+            ]
+        );
         assert!("headache"
             .parse::<Symptom>()
             .unwrap_err()

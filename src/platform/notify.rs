@@ -37,8 +37,10 @@ impl DesktopNotifier {
 }
 
 /// The message when the notification service does not take a notification.
-fn not_shown(e: impl std::fmt::Display) -> String {
-    format!("the desktop notification could not be shown ({e}): is a notification service running?")
+/// Why a reminder was not shown, in words a patient can act on. The service's own error
+/// (D-Bus addresses, "autolaunch") says nothing to them and is left out.
+fn not_shown(_e: impl std::fmt::Display) -> String {
+    "the reminder could not be shown: no desktop notification service answered. Log in to a desktop session (or start its notification service), or open Aftercare: Today lists the reminders that are due".into()
 }
 
 impl Notifier for DesktopNotifier {

@@ -735,10 +735,14 @@ fn free_name(dir: &Path, stem: &str, suffix: &str) -> PathBuf {
 /// Takes the folder's lock, or says that another copy holds it.
 fn lock(dir: &Path) -> Result<File, StoreError> {
     create_private_dir(dir).map_err(|e| {
-        StoreError::Io(format!(
-            "cannot create the data folder {}: {e}",
-            dir.display()
-        ))
+        if is_access_denied(&e) {
+            StoreError::AccessDenied(dir.to_path_buf(), e.to_string())
+        } else {
+            StoreError::Io(format!(
+                "cannot create the data folder {}: {e}",
+                dir.display()
+            ))
+        }
     })?;
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
@@ -1046,6 +1050,18 @@ fn journal_follows_on(in_files: u64, entries: &[Vec<Op>]) -> Result<(), String> 
 /// Refuses a store that another process has open, even when the folder's lock file was
 /// deleted under it (the database engine locks its own log file too).
 fn ensure_not_in_use(dir: &Path) -> Result<(), StoreError> {
+    if sled_lock_released(&dir.join(STORE_DIR).join("db")) {
+        Ok(())
+    } else {
+        Err(StoreError::AlreadyOpen(dir.to_path_buf()))
+    }
+}
+
+/// Whether sled's lock on its log `db` is free (or there is no log), after a grace of up to
+/// two seconds: sled's own threads hold the log for a moment after its last handle is
+/// dropped, so a store closed by this very process (the window letting go before recovery,
+/// a rebuilt store about to be opened in place) still looks held.
+fn sled_lock_released(db: &Path) -> bool {
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -1054,15 +1070,18 @@ fn ensure_not_in_use(dir: &Path) -> Result<(), StoreError> {
         // A link or a pipe in sled's place is damage, found when sled's files are checked.
         options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let Ok(log) = options.open(dir.join(STORE_DIR).join("db")) else {
-        return Ok(());
+    let Ok(log) = options.open(db) else {
+        return true;
     };
-    match log.try_lock() {
-        Ok(()) => Ok(()),
-        Err(TryLockError::WouldBlock) => Err(StoreError::AlreadyOpen(dir.to_path_buf())),
-        // A file system without locks: the folder's own lock is all there is.
-        Err(TryLockError::Error(_)) => Ok(()),
+    for _ in 0..100 {
+        match log.try_lock() {
+            Ok(()) => return true,
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(20)),
+            // A file system without locks: the folder's own lock is all there is.
+            Err(TryLockError::Error(_)) => return true,
+        }
     }
+    false
 }
 
 /// Removes a half-built store of an interrupted recovery.
@@ -1389,6 +1408,13 @@ impl SledStore {
             }
             db.flush().map_err(sled_error)?;
             open_log(&staging)?.sync_data().map_err(io_error)?;
+        }
+        // sled lets go of its log a moment after the last handle is dropped; the store is
+        // opened in place below, so wait for that here.
+        if !sled_lock_released(&staging.join("db")) {
+            return Err(StoreError::Io(
+                "the rebuilt store was not released by the database engine: try again".into(),
+            ));
         }
         crash_point("staged");
         // Whole: the mark says so, with the generation the new store holds.

@@ -6,9 +6,10 @@ use crate::domain::adherence::DateEntry;
 use crate::domain::checkin::{
     is_late, CheckInDraft, RemovalReason, WearAnswer, MAX_WALKING_MINUTES,
 };
+use crate::domain::emergency::emergency_number;
 use crate::domain::i18n::{fill, Texts};
 use crate::domain::plan::Question;
-use crate::domain::symptoms::{worst, Symptom, Triage};
+use crate::domain::symptoms::{advices, worst, Symptom, Triage};
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 
@@ -357,6 +358,10 @@ fn WearQuestion(q: Question, form: Signal<WearForm>, legend: String) -> Element 
                             }
                         }
                     }
+                    // "Too tight" gets the fit advice at once, where the patient is looking.
+                    if value.reason == Some(RemovalReason::TooTight) {
+                        p { id: "{prefix}-too-tight", class: "notice", role: "status", "{t.too_tight_advice}" }
+                    }
                 }
             }
         }
@@ -417,10 +422,19 @@ pub fn Advisory(
         .map(|c| c.session.clinic.clone())
         .unwrap_or_default();
     let level = worst(&symptoms);
-    let (title, class) = match level {
-        Triage::Emergency => (t.advisory_emergency_title, "advisory emergency"),
-        _ => (t.advisory_urgent_title, "advisory urgent"),
+    let title = t.advisory_title(level);
+    let class = match level {
+        Triage::Emergency => "advisory emergency",
+        _ => "advisory urgent",
     };
+    let set_number = st.data().and_then(|d| d.settings.emergency_number.clone());
+    let number = emergency_number(locale.region, set_number.as_deref());
+    let advice: Vec<String> = advices(&symptoms)
+        .into_iter()
+        .map(|a| t.advice(a, &number))
+        .collect();
+    let urgent_line = number.urgent_line.filter(|_| level == Triage::UrgentNow);
+    let emergency_label = fill(t.call_emergency, &[("number", &number.number)]);
     let phone = clinic.phone.clone().filter(|p| !p.trim().is_empty());
     let tel = phone.as_deref().map(|p| {
         p.chars()
@@ -434,10 +448,12 @@ pub fn Advisory(
     rsx! {
         section { class: "{class}", role: "alertdialog", aria_modal: "true", aria_labelledby: "advisory-title", aria_describedby: "advisory-body",
             h1 { id: "advisory-title", "{title}" }
-            p { id: "advisory-body", class: "advice", "{t.advice(level)}" }
-            if level == Triage::Emergency {
-                p { "{t.advisory_urgent_body}" }
+            div { id: "advisory-body",
+                for (i, text) in advice.iter().enumerate() {
+                    p { key: "{i}", class: if i == 0 { "advice" } else { "advice more" }, "{text}" }
+                }
             }
+            p { class: "muted", "{t.advisory_nothing_sent}" }
             p { "{t.advisory_you_chose}" }
             ul {
                 for s in symptoms.iter() {
@@ -447,7 +463,8 @@ pub fn Advisory(
             p { class: "diagnosis", "{t.not_a_diagnosis}" }
             div { class: "actions",
                 if level == Triage::Emergency {
-                    a { id: "call-emergency", class: "button primary danger", href: "tel:112", "{t.call_emergency}" }
+                    // The label and the link come from one value, so they always agree.
+                    a { id: "call-emergency", class: "button primary danger", href: "tel:{number.number}", "{emergency_label}" }
                 }
                 if let Some(tel) = tel {
                     a { id: "call-clinic", class: "button primary", href: "tel:{tel}",
@@ -456,6 +473,9 @@ pub fn Advisory(
                     }
                 } else {
                     p { class: "muted", "{t.no_clinic_phone}" }
+                }
+                if let Some(line) = urgent_line {
+                    a { id: "call-urgent-line", class: "button secondary", href: "tel:{line}", "{t.call_urgent_line}" }
                 }
                 button { id: "advisory-back", class: "secondary", onclick: move |e| on_back.call(e),
                     if from_checkin { "{t.advisory_back}" } else { "{t.advisory_back_today}" }

@@ -68,6 +68,8 @@ pub fn SettingsScreen() -> Element {
         }
     };
     let lang_value = s.language.clone().unwrap_or_default();
+    let emergency_value = s.emergency_number.clone().unwrap_or_default();
+    let region_number = crate::domain::emergency::emergency_number(locale.region, None).number;
     let clock_value = match s.hour24 {
         None => "",
         Some(true) => "24",
@@ -154,6 +156,23 @@ pub fn SettingsScreen() -> Element {
                     option { value: "24", selected: clock_value == "24", "{t.settings_24h}" }
                     option { value: "12", selected: clock_value == "12", "{t.settings_12h}" }
                 }
+            }
+            div { class: "field",
+                label { r#for: "set-emergency", "{t.settings_emergency}" }
+                input {
+                    id: "set-emergency",
+                    r#type: "tel",
+                    inputmode: "tel",
+                    autocomplete: "off",
+                    placeholder: "{region_number}",
+                    value: "{emergency_value}",
+                    oninput: move |evt: FormEvent| {
+                        let v = evt.value();
+                        settings.write().emergency_number =
+                            Some(v.trim().to_string()).filter(|v| !v.is_empty());
+                    },
+                }
+                p { class: "muted small", {fill(t.settings_emergency_hint, &[("number", &region_number)])} }
             }
             button { id: "save-settings", class: "primary", r#type: "submit", "{t.settings_save}" }
         }

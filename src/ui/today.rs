@@ -7,7 +7,7 @@ use crate::domain::adherence::DateState;
 use crate::domain::i18n::fill;
 use crate::domain::photo::PhotoPrompt;
 use crate::domain::session::ChecklistItem;
-use crate::domain::status::SessionStatus;
+use crate::domain::status::{PlanEnd, SessionStatus};
 use chrono::{Duration, Utc};
 use dioxus::prelude::*;
 
@@ -116,7 +116,15 @@ pub fn Today() -> Element {
             section { class: "card hero",
                 h1 { class: "day", "{t.finished}" }
                 p { {fill(t.stockings_came_off, &[("date", &end_text.0), ("time", &end_text.1)])} }
-                p { "{t.well_done_body}" }
+                p { id: "plan-end",
+                    match current.plan_end() {
+                        PlanEnd::WornThroughout => t.well_done_body.to_string(),
+                        PlanEnd::Recorded { complete, dates } => fill(
+                            t.plan_end_recorded,
+                            &[("complete", &complete.to_string()), ("dates", &dates.to_string())],
+                        ),
+                    }
+                }
             }
             CheckInCard { current: current.clone() }
         }

@@ -163,7 +163,11 @@ fn red_flags_show_for_48_hours() {
         ],
     );
     assert!(out.contains("edited"), "{out}");
-    assert!(out.contains("Call emergency services now."), "{out}");
+    assert!(out.contains("Call emergency services on "), "{out}");
+    assert!(
+        out.contains("Nothing has been sent to your clinic."),
+        "{out}"
+    );
     let s = status_json(dir.path(), TZ, "2026-11-27T20:00:00+01:00");
     assert_eq!(s["red_flags"][0]["symptom"], "chest-pain");
     assert_eq!(s["red_flags"][0]["level"], "emergency");
@@ -1278,6 +1282,27 @@ fn input_that_was_accepted_but_wrong_is_refused() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
     }
     assert_eq!(status_json(dir.path(), TZ, NOW), before);
+    let blank = fails(dir.path(), TZ, " ", &["status"], 2);
+    assert!(blank.contains("--now"), "{blank}");
+    // An unknown session id holding a line break is named on one line.
+    let forged = fails(
+        dir.path(),
+        TZ,
+        NOW,
+        &[
+            "checkin",
+            "--session",
+            "x\nRED FLAG",
+            "--date",
+            "2026-11-23",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+        ],
+        2,
+    );
+    assert_eq!(forged.lines().count(), 1, "{forged}");
     let help = run(dir.path(), TZ, NOW, &["help", "bogus"]);
     assert_eq!(help.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&help.stderr).contains("unknown command \"bogus\""));
@@ -1337,25 +1362,33 @@ fn restore_validates_with_the_rules_of_the_command_line() {
     );
     let good = backup::decode(&std::fs::read(&file).unwrap()).unwrap();
     type Breakage = (&'static str, fn(&mut backup::Snapshot), &'static str);
+    /// Gives the session another id everywhere it is named, so that only the id's form is
+    /// wrong.
+    fn rename(s: &mut backup::Snapshot, id: &str) {
+        let old = s.sessions[0].id.clone();
+        s.sessions[0].id = id.into();
+        for c in s.checkins.iter_mut().filter(|c| c.session == old) {
+            c.session = id.into();
+        }
+        for p in s.photos.iter_mut().filter(|p| p.session == old) {
+            p.session = id.into();
+        }
+    }
     let breakages: [Breakage; 7] = [
         (
             "id with a newline",
-            |s| s.sessions[0].id = "2026-11-20\nRED FLAG".into(),
+            |s| rename(s, "2026-11-20\nRED FLAG"),
             "does not match its date",
         ),
         (
             "id with ESC",
-            |s| s.sessions[0].id = "\u{1b}[31m".into(),
+            |s| rename(s, "\u{1b}[31m"),
             "does not match its date",
         ),
-        (
-            "empty id",
-            |s| s.sessions[0].id = String::new(),
-            "does not match its date",
-        ),
+        ("empty id", |s| rename(s, ""), "does not match its date"),
         (
             "id with a slash",
-            |s| s.sessions[0].id = "2026-11-20/x".into(),
+            |s| rename(s, "2026-11-20/x"),
             "does not match its date",
         ),
         (
@@ -1444,4 +1477,123 @@ fn posix_tz_strings_are_read_or_fall_back_with_a_warning() {
     let out = run(dir.path(), "CET-1CEST,M3.5.0,M10.5.0/3", NOW, &["status"]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a POSIX rule, not an IANA zone name"));
+}
+
+/// Issue: `remind` with no notification service spoke D-Bus ("autolaunch"). It now says
+/// plainly what to do, and names no bus.
+#[test]
+fn remind_without_a_notification_service_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let out = super::support::cmd(dir.path(), TZ, NOW)
+        .arg("remind")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/aftercare-test-bus",
+        )
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no desktop notification service answered"),
+        "{err}"
+    );
+    assert!(err.contains("open Aftercare"), "{err}");
+    let lower = err.to_lowercase();
+    assert!(
+        !lower.contains("autolaunch") && !lower.contains("dbus") && !lower.contains("d-bus"),
+        "{err}"
+    );
+}
+
+/// A read-only bind mount of a folder, undone when dropped (also when the test fails).
+struct ReadOnlyMount(PathBuf);
+
+impl ReadOnlyMount {
+    /// Mounts `from` read-only at `at`. Needs root, as CI and the developers' machines have;
+    /// without it the test fails rather than pass without having run.
+    fn new(from: &Path, at: &Path) -> ReadOnlyMount {
+        std::fs::create_dir_all(at).unwrap();
+        let mount = |args: &[&std::ffi::OsStr]| {
+            let status = std::process::Command::new("mount")
+                .args(args)
+                .status()
+                .unwrap();
+            assert!(
+                status.success(),
+                "mount {args:?} failed: this test needs root"
+            );
+        };
+        mount(&[
+            std::ffi::OsStr::new("--bind"),
+            from.as_os_str(),
+            at.as_os_str(),
+        ]);
+        let guard = ReadOnlyMount(at.to_path_buf());
+        mount(&[
+            std::ffi::OsStr::new("-o"),
+            std::ffi::OsStr::new("remount,ro,bind"),
+            at.as_os_str(),
+        ]);
+        guard
+    }
+}
+
+impl Drop for ReadOnlyMount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Issue: on a read-only file system even `status` failed. Commands that only read now run
+/// on the automatic backup, with a warning; a save is refused with a message that names the
+/// folder and is not "damaged".
+#[test]
+fn a_read_only_data_folder_still_shows_status_from_its_automatic_backup() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    seed(&data);
+    let before = status_json(&data, TZ, NOW);
+    let ro = root.path().join("read-only");
+    let _mount = ReadOnlyMount::new(&data, &ro);
+    let out = run(&ro, TZ, NOW, &["status", "--json"]);
+    let warning = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{warning}");
+    assert!(warning.contains("cannot be written"), "{warning}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["sessions"], before["sessions"]);
+    let report = root.path().join("report.csv");
+    ok(
+        &ro,
+        TZ,
+        NOW,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert!(std::fs::read_to_string(&report)
+        .unwrap()
+        .contains("2026-11-21"));
+    let err = fails(
+        &ro,
+        TZ,
+        NOW,
+        &[
+            "checkin",
+            "--date",
+            "2026-11-23",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+        ],
+        3,
+    );
+    assert!(err.contains("may not read or write"), "{err}");
+    assert!(!err.contains("damaged"), "{err}");
 }

@@ -802,9 +802,13 @@ fn bad_export_requests_are_refused_clearly_and_write_nothing() {
             "--out",
             "/nonexistent-dir/x.csv",
         ],
-        1,
+        2,
     );
-    assert!(msg.contains("cannot write /nonexistent-dir/x.csv"), "{msg}");
+    // A folder that is not there is a path to correct (exit 2), named with what to do.
+    assert!(
+        msg.contains("the folder /nonexistent-dir does not exist: create it or choose another one"),
+        "{msg}"
+    );
     assert!(!out.exists());
 }
 

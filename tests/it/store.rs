@@ -1654,3 +1654,28 @@ fn damage_matrix_every_file_every_damage_loses_nothing_untold() {
     assert!(refused >= 14, "{refused} refused");
     assert!(told_lost >= 3, "{told_lost} told a loss");
 }
+
+/// Issue: text shown in a terminal never carries control characters. A store an earlier
+/// version filled with a clinic name holding a line break and an escape sequence still opens
+/// (it is not damage), and `status` shows the value escaped on its own line: no forged line,
+/// no escape code reaches the terminal.
+#[test]
+fn stored_control_characters_are_shown_escaped_and_are_not_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = SledStore::open(dir.path(), Box::new(clock())).unwrap();
+        let mut session = draft().into_session(&[], clock().now).unwrap();
+        session.id = "2026-11-20\nRED FLAG: chest pain\u{1b}[31m".into();
+        session.clinic.name = Some("Vein Clinic\nRED FLAG\u{1b}[31m".into());
+        session.note = "x".repeat(aftercare::domain::text::MAX_NOTE_CHARS * 2);
+        store.save_session(&session).unwrap();
+    }
+    let out = ok(dir.path(), TZ, NOW, &["status"]);
+    assert!(!out.contains('\u{1b}'), "{out}");
+    assert!(
+        !out.lines().any(|l| l.trim_start().starts_with("RED FLAG")),
+        "{out}"
+    );
+    let shown = ok(dir.path(), TZ, NOW, &["session", "list"]);
+    assert!(!shown.contains('\u{1b}'), "{shown}");
+}

@@ -63,7 +63,7 @@ fn every_today_state_reads_right_in_english_and_spanish() {
             ],
             &[
                 "Día 1 de 14",
-                "Fuera las medias el viernes, 4 de diciembre de 2026 a las 15:30",
+                "Podrá quitarse las medias el viernes, 4 de diciembre de 2026 a las 15:30",
                 "Faltan 13 días y 21 horas",
                 "Llévelas puestas de día y de noche.",
                 "Registro de hoy",
@@ -167,7 +167,7 @@ fn an_empty_app_opens_on_set_up_in_the_system_language() {
     assert_has(
         &es,
         &[
-            "Bienvenido a Aftercare",
+            "Le damos la bienvenida a Aftercare",
             "Fecha del tratamiento",
             "Guardar mi tratamiento",
             "Izquierda: pantorrilla, delante",
@@ -208,14 +208,25 @@ fn a_red_flag_stays_on_today_for_48_hours_and_opens_the_advisory() {
     );
     p.click("see-advice");
     let text = p.text();
+    // A possible clot is not a tight stocking: the clinic now, else NHS 111 (a British
+    // locale) or urgent care; nothing about loosening the stocking.
     assert_has(
         &text,
         &[
-            "Contact your clinic today",
-            "Loosen or remove the stocking if it is too tight, and contact your clinic today.",
+            "Contact your clinic now",
+            "can be a sign of a blood clot",
+            "If you cannot reach them, call NHS 111",
+            "Nothing has been sent to your clinic",
+            "You marked:",
             "This is guidance, not a diagnosis.",
             "Add your clinic's phone number in Settings",
         ],
+    );
+    assert!(!text.contains("Loosen"), "{text}");
+    assert!(!text.contains("You told us"), "{text}");
+    assert_eq!(
+        p.attr("call-urgent-line", "href").as_deref(),
+        Some("tel:111")
     );
     assert!(p.html().contains("role=\"alertdialog\""), "{}", p.html());
     drop(p);
@@ -344,7 +355,15 @@ fn ticking_a_warning_sign_opens_the_advisory_at_once_and_keeps_the_form() {
         p.attr("call-clinic", "href").as_deref(),
         Some("tel:+49301234567")
     );
-    assert_eq!(p.attr("call-emergency", "href").as_deref(), Some("tel:112"));
+    // en-GB: 999, and the button says the number it dials.
+    assert_eq!(p.attr("call-emergency", "href").as_deref(), Some("tel:999"));
+    assert_has(
+        &text,
+        &[
+            "Call emergency services (999)",
+            "Call emergency services on 999 now",
+        ],
+    );
     p.click("advisory-back");
     // The answers given before the advisory are still there; saving records the symptom.
     p.submit("checkin-form");
@@ -1081,4 +1100,110 @@ fn the_photos_screen_speaks_spanish_and_the_share_screen_ticks_photos() {
         text.contains("Derecha: rodilla · Resultado (3 meses)"),
         "{text}"
     );
+}
+
+/// Issue: the emergency button said "(112)" and dialled 112 everywhere. The number follows
+/// the device's region, or the one set in Settings; the label and the link always agree; an
+/// unknown region says "or your local emergency number".
+#[test]
+fn the_emergency_number_follows_the_region_and_the_button_dials_what_it_says() {
+    let dir = seeded();
+    checkin(
+        dir.path(),
+        "2026-11-22T20:00:00+01:00",
+        &[
+            "--date",
+            "2026-11-22",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+            "--symptom",
+            "chest-pain",
+        ],
+    );
+    for (locale, number, said) in [
+        ("en-US", "911", "Call emergency services on 911 now"),
+        ("en-AU", "000", "Call emergency services on 000 now"),
+        ("en-NZ", "111", "Call emergency services on 111 now"),
+        ("es-ES", "112", "Llame ahora a emergencias al 112"),
+        ("es-MX", "911", "Llame ahora a emergencias al 911"),
+        ("en", "112", "112, or your local emergency number"),
+    ] {
+        let mut p = page(dir.path(), "2026-11-22T20:30:00+01:00", locale);
+        p.click("see-advice");
+        let text = p.text();
+        assert_has(&text, &[said]);
+        assert_eq!(
+            p.attr("call-emergency", "href").as_deref(),
+            Some(format!("tel:{number}").as_str()),
+            "{locale}"
+        );
+        let label = text
+            .lines()
+            .find(|l| l.contains("emergencias (") || l.contains("emergency services ("))
+            .unwrap_or_default()
+            .to_string();
+        assert!(label.contains(&format!("({number})")), "{locale}: {label}");
+    }
+    // A number set in Settings comes first, in the label and the link.
+    let mut p = page(dir.path(), "2026-11-22T20:30:00+01:00", "en-US");
+    p.click("nav-settings");
+    p.input("set-emergency", "0 112");
+    p.submit("settings-form");
+    p.click("nav-today");
+    p.click("see-advice");
+    assert_eq!(
+        p.attr("call-emergency", "href").as_deref(),
+        Some("tel:0112")
+    );
+    assert_has(&p.text(), &["Call emergency services (0112)"]);
+}
+
+/// Issue: choosing "too tight" as the reason the stockings came off shows the fit advice
+/// at once, beside the question.
+#[test]
+fn too_tight_shows_the_fit_advice_at_once() {
+    let dir = seeded();
+    let mut p = page(dir.path(), "2026-11-22T20:30:00+01:00", "en-GB");
+    p.click("nav-checkin");
+    p.change("day-off", "off");
+    assert!(p.attr("day-too-tight", "id").is_none());
+    p.change("day-reason", "too-tight");
+    assert_eq!(p.attr("day-too-tight", "role").as_deref(), Some("status"));
+    assert_has(&p.text(), &["loosen them, do not cut them"]);
+}
+
+/// Issue: "You wore your stockings through the whole plan" appeared whatever was recorded.
+/// The end of the plan says what the record shows: praise only for every day worn as
+/// planned, else the plain count, never a reproach.
+#[test]
+fn the_end_of_the_plan_says_what_the_record_shows() {
+    let after = "2026-12-06T10:00:00+01:00";
+    let none = seeded();
+    let text = page(none.path(), after, "en-GB").text();
+    assert_has(
+        &text,
+        &["Your plan has ended", "worn as planned on 0 of its 15 days"],
+    );
+    assert!(!text.contains("every day"), "{text}");
+    let all = seeded();
+    for day in 20..=30 {
+        let date = format!("2026-11-{day}");
+        let mut args = vec!["--date", date.as_str(), "--day", "worn"];
+        if day > 20 {
+            args.extend_from_slice(&["--night", "worn"]);
+        }
+        checkin(all.path(), after, &args);
+    }
+    for day in 1..=4 {
+        let date = format!("2026-12-0{day}");
+        checkin(
+            all.path(),
+            after,
+            &["--date", &date, "--night", "worn", "--day", "worn"],
+        );
+    }
+    let text = page(all.path(), after, "en-GB").text();
+    assert_has(&text, &["worn as planned on every day of the plan"]);
 }

@@ -22,8 +22,8 @@ use serde_json::{json, Value};
 
 /// The canonical URL of the daily check-in Questionnaire (published in docs/fhir/).
 pub const QUESTIONNAIRE_URL: &str = "urn:aftercare:fhir:Questionnaire:daily-checkin";
-/// The version of that Questionnaire.
-pub const QUESTIONNAIRE_VERSION: &str = "1";
+/// The version of that Questionnaire (2: four warning signs added to the symptoms' options).
+pub const QUESTIONNAIRE_VERSION: &str = "2";
 /// Code system of the check-in answers (`worn`, `partial`, `not-worn`).
 pub const WEAR_SYSTEM: &str = "urn:aftercare:fhir:CodeSystem:wear";
 /// Code system of removal reasons (`shower`, `skin-care`, …).
