@@ -39,10 +39,8 @@ pub fn make_owner_only(path: &Path) {
                 return;
             };
             let mode = meta.permissions().mode();
-            if meta.is_dir() || meta.is_file() {
-                if mode & 0o077 != 0 {
-                    let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700));
-                }
+            if (meta.is_dir() || meta.is_file()) && mode & 0o077 != 0 {
+                let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700));
             }
             if meta.is_dir() && depth < 4 {
                 if let Ok(entries) = fs::read_dir(path) {
