@@ -783,6 +783,9 @@ fn lock(dir: &Path) -> Result<File, StoreError> {
     Err(StoreError::AlreadyOpen(dir.to_path_buf()))
 }
 
+/// How many journal entries are replayed between two flushes of sled.
+const REPLAY_STEP: usize = 256;
+
 /// How often a held lock is tried again (20 ms apart) before "already open".
 const LOCK_RETRIES: u32 = 25;
 
@@ -1057,10 +1060,11 @@ fn ensure_not_in_use(dir: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Whether sled's lock on its log `db` is free (or there is no log), after a grace of up to
-/// two seconds: sled's own threads hold the log for a moment after its last handle is
-/// dropped, so a store closed by this very process (the window letting go before recovery,
-/// a rebuilt store about to be opened in place) still looks held.
+/// Whether sled's lock on its log `db` is free (or there is no log), after the same grace as
+/// the folder's lock (`LOCK_RETRIES`, 20 ms apart): sled's own threads hold the log for a
+/// moment after its last handle is dropped, so a store closed by this very process (the
+/// window letting go before recovery, a rebuilt store about to be opened in place) can
+/// still look held.
 fn sled_lock_released(db: &Path) -> bool {
     let mut options = OpenOptions::new();
     options.read(true);
@@ -1073,7 +1077,7 @@ fn sled_lock_released(db: &Path) -> bool {
     let Ok(log) = options.open(db) else {
         return true;
     };
-    for _ in 0..100 {
+    for _ in 0..=LOCK_RETRIES {
         match log.try_lock() {
             Ok(()) => return true,
             Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(20)),
@@ -1241,10 +1245,17 @@ impl SledStore {
             saved: SavedMark::open(dir),
         };
         if !entries.is_empty() {
-            for ops in &entries {
+            for (n, ops) in entries.iter().enumerate() {
                 match db.apply_batch(to_batch(ops)).map_err(sled_error) {
                     Err(StoreError::Io(reason)) => return Err(damaged(reason)),
                     other => other?,
+                }
+                // A long journal (thousands of saves without a quiet moment) is written to
+                // sled's files in steps: sled's shared IO threads then never have more than
+                // a few buffers of one store queued, a state in which sled 0.34 was seen to
+                // stall with every IO thread waiting.
+                if n % REPLAY_STEP == REPLAY_STEP - 1 {
+                    db.flush().map_err(sled_error)?;
                 }
             }
             // In sled's files now; the journal itself stays until the backup holds it.

@@ -1597,3 +1597,64 @@ fn a_read_only_data_folder_still_shows_status_from_its_automatic_backup() {
     assert!(err.contains("may not read or write"), "{err}");
     assert!(!err.contains("damaged"), "{err}");
 }
+
+/// Issue: an unreadable store was called "damaged", with advice to recover. Run as another
+/// user (`setpriv`, as root does in CI) on a folder whose sled log belongs to root alone:
+/// the message names the file and the permissions, not damage, and nothing is moved aside.
+#[test]
+fn an_unreadable_store_is_a_permission_problem_not_damage() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    seed(&data);
+    let chown = |args: &[&std::ffi::OsStr]| {
+        let status = std::process::Command::new("chown")
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "chown {args:?}: this test needs root");
+    };
+    use std::ffi::OsStr;
+    chown(&[
+        OsStr::new("-R"),
+        OsStr::new("nobody:nogroup"),
+        root.path().as_os_str(),
+    ]);
+    chown(&[
+        OsStr::new("root:root"),
+        data.join("store").join("db").as_os_str(),
+    ]);
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"])
+        .arg(bin())
+        .args(["--data-dir"])
+        .arg(&data)
+        .args([
+            "--now",
+            NOW,
+            "checkin",
+            "--date",
+            "2026-11-23",
+            "--day",
+            "worn",
+            "--night",
+            "worn",
+        ])
+        .env("TZ", TZ)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("may not read or write"), "{err}");
+    assert!(err.contains("store/db") || err.contains("store"), "{err}");
+    assert!(!err.contains("damaged"), "{err}");
+    assert!(!err.contains("recover"), "{err}");
+    let aside = std::fs::read_dir(&data)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("store.damaged-")
+        });
+    assert!(!aside);
+}
