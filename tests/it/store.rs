@@ -1683,3 +1683,25 @@ fn stored_control_characters_are_shown_escaped_and_are_not_damage() {
     let shown = ok(dir.path(), TZ, NOW, &["session", "list"]);
     assert!(!shown.contains('\u{1b}'), "{shown}");
 }
+
+/// Issue: "a recover failing on a full disk leaves the healthy store moved aside". A damaged
+/// store on a full disk: `recover` fails with the disk-full line, the store stays where it
+/// was (nothing moved aside, no half-built store left in its place), and once space is freed
+/// `recover` brings everything back.
+#[test]
+fn a_recovery_on_a_full_disk_moves_nothing_and_can_run_again() {
+    let fs = Tmpfs::mount("4m");
+    let dir = fs.path().join("data");
+    seeded(&dir);
+    let before = status_json(&dir, TZ, NOW);
+    zero(&dir.join("store").join("db"));
+    fs.fill(0);
+    let err = fails(&dir, TZ, NOW, &["recover"], 3);
+    assert!(err.contains("the disk is full"), "{err}");
+    assert!(dir.join("store").join("db").is_file());
+    assert!(named(&dir, "store.damaged-").is_empty());
+    fs.free();
+    ok(&dir, TZ, NOW, &["recover"]);
+    assert!(!dir.join("store.recovering").exists());
+    assert_eq!(status_json(&dir, TZ, NOW), before);
+}
